@@ -1,0 +1,102 @@
+import {
+  createLocalJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
+import { z } from "zod";
+import type { TokenIdentity } from "../services/identity.ts";
+
+export interface VerifiedCaller extends TokenIdentity {
+  roles: string[];
+  isAdmin: boolean;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** The token is missing, malformed, expired, or not signed by a key we trust: 401. */
+export class InvalidTokenError extends Error {
+  override name = "InvalidTokenError";
+}
+
+/** We could not get the keys to check the token with: 503, never a pass. */
+export class KeySourceUnavailableError extends Error {
+  override name = "KeySourceUnavailableError";
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedCaller>;
+}
+
+const Claims = z.object({
+  sub: z.string().min(1).max(255),
+  org_id: z.string().min(1).max(255),
+  exp: z.number(),
+  role: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+  email: z.string().max(320).optional().catch(undefined),
+  name: z.string().max(255).optional().catch(undefined),
+});
+
+export interface VerifierOptions {
+  keys: JWTVerifyGetKey;
+  issuers: string[];
+  clockToleranceSeconds?: number;
+  /** Keys are fetched over the network: a failure that is not the token's fault is a 503. */
+  remoteKeys?: boolean;
+}
+
+/** Verifies WorkOS-shaped access tokens: RS256 only, a trusted issuer, org_id and sub present. */
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, options.keys, {
+          algorithms: ["RS256"],
+          issuer: options.issuers,
+          clockTolerance: options.clockToleranceSeconds ?? 5,
+          requiredClaims: ["exp", "sub"],
+        }));
+      } catch (error) {
+        throw classify(error, options.remoteKeys ?? false);
+      }
+      const claims = Claims.safeParse(payload);
+      if (!claims.success) throw new InvalidTokenError("The token lacks the org_id or sub claim");
+      const roles = [...(claims.data.roles ?? []), ...(claims.data.role ? [claims.data.role] : [])];
+      return {
+        organizationId: claims.data.org_id,
+        userId: claims.data.sub,
+        email: claims.data.email,
+        name: claims.data.name,
+        roles,
+        isAdmin: roles.includes("admin"),
+        expiresAt: claims.data.exp,
+      };
+    },
+  };
+}
+
+export function createLocalVerifier(jwks: JSONWebKeySet, issuer: string): TokenVerifier {
+  return createTokenVerifier({ keys: createLocalJWKSet(jwks), issuers: [issuer] });
+}
+
+function classify(error: unknown, remoteKeys: boolean): Error {
+  if (error instanceof joseErrors.JWKSTimeout) return new KeySourceUnavailableError("Timed out fetching signing keys");
+  if (error instanceof joseErrors.JOSEError) {
+    if (error.code === "ERR_JWKS_INVALID") return new KeySourceUnavailableError("The key set is unusable");
+    return new InvalidTokenError(messageFor(error));
+  }
+  // A fetch failure of a remote key set surfaces as a plain error (TypeError, AbortError).
+  if (remoteKeys) return new KeySourceUnavailableError("Could not fetch signing keys");
+  return new InvalidTokenError("The token is invalid");
+}
+
+function messageFor(error: InstanceType<typeof joseErrors.JOSEError>): string {
+  if (error instanceof joseErrors.JWTExpired) return "The token has expired";
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's ${error.claim} claim is not acceptable`;
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return "The token is signed by an unknown key";
+  return "The token is invalid";
+}

@@ -1,0 +1,101 @@
+import { EntitySchema } from "typeorm";
+
+// EntitySchema rather than decorators: tsx/esbuild emit no decorator metadata (see PITFALLS.md).
+// Timestamps are stored as ISO-8601 UTC strings so both dialects hand back exactly what the API answers.
+
+export interface AccountRow {
+  id: string;
+  workosOrganizationId: string;
+  createdAt: string;
+}
+
+export const AccountEntity = new EntitySchema<AccountRow>({
+  name: "Account",
+  tableName: "accounts",
+  columns: {
+    id: { type: "varchar", length: 40, primary: true },
+    workosOrganizationId: { type: "varchar", length: 255, name: "workos_organization_id" },
+    createdAt: { type: "varchar", length: 30, name: "created_at" },
+  },
+});
+
+export interface ProfileRow {
+  id: string;
+  accountId: string;
+  workosUserId: string;
+  email: string;
+  emailKey: string;
+  name: string;
+  searchKey: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ProfileEntity = new EntitySchema<ProfileRow>({
+  name: "Profile",
+  tableName: "profiles",
+  columns: {
+    id: { type: "varchar", length: 40, primary: true },
+    accountId: { type: "varchar", length: 40, name: "account_id" },
+    workosUserId: { type: "varchar", length: 255, name: "workos_user_id" },
+    email: { type: "varchar", length: 320 },
+    emailKey: { type: "varchar", length: 400, name: "email_key" },
+    name: { type: "varchar", length: 255 },
+    searchKey: { type: "text", name: "search_key" },
+    createdAt: { type: "varchar", length: 30, name: "created_at" },
+    updatedAt: { type: "varchar", length: 30, name: "updated_at" },
+  },
+});
+
+export interface WorkspaceRow {
+  id: string;
+  accountId: string;
+  name: string;
+  nameKey: string;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  version: number;
+}
+
+export const WorkspaceEntity = new EntitySchema<WorkspaceRow>({
+  name: "Workspace",
+  tableName: "workspaces",
+  columns: {
+    id: { type: "varchar", length: 40, primary: true },
+    accountId: { type: "varchar", length: 40, name: "account_id" },
+    name: { type: "varchar", length: 255 },
+    nameKey: { type: "varchar", length: 1024, name: "name_key" },
+    description: { type: "text", nullable: true },
+    createdAt: { type: "varchar", length: 30, name: "created_at" },
+    updatedAt: { type: "varchar", length: 30, name: "updated_at" },
+    archivedAt: { type: "varchar", length: 30, name: "archived_at", nullable: true },
+    version: { type: "integer" },
+  },
+});
+
+/** The actor row: links a profile to a workspace. Removal stamps `removedAt`; re-adding makes a new row. */
+export interface WorkspaceMemberRow {
+  id: string;
+  accountId: string;
+  workspaceId: string;
+  profileId: string;
+  addedAt: string;
+  removedAt: string | null;
+}
+
+export const WorkspaceMemberEntity = new EntitySchema<WorkspaceMemberRow>({
+  name: "WorkspaceMember",
+  tableName: "workspace_members",
+  columns: {
+    id: { type: "varchar", length: 40, primary: true },
+    accountId: { type: "varchar", length: 40, name: "account_id" },
+    workspaceId: { type: "varchar", length: 40, name: "workspace_id" },
+    profileId: { type: "varchar", length: 40, name: "profile_id" },
+    addedAt: { type: "varchar", length: 30, name: "added_at" },
+    removedAt: { type: "varchar", length: 30, name: "removed_at", nullable: true },
+  },
+});
+
+export const entities = [AccountEntity, ProfileEntity, WorkspaceEntity, WorkspaceMemberEntity];

@@ -1,0 +1,96 @@
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type Express } from "express";
+import type { JSONWebKeySet } from "jose";
+import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
+import type { Logger } from "../logger.ts";
+import { type AppDeps, createContextFactory } from "../trpc/context.ts";
+import { successStatusOf } from "../trpc/endpoint.ts";
+import { appRouter } from "../trpc/router.ts";
+import { errorHandler, sendError } from "./errors.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
+import { requestId } from "./request-id.ts";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  deps: AppDeps;
+  logger: Logger;
+  /** Dev mode publishes the public half of its signing key here. */
+  jwks?: JSONWebKeySet;
+  publicUrl?: string;
+}
+
+/** The HTTP surface: REST under /v1, tRPC under /trpc, the OpenAPI document, health, and dev keys. */
+export function createApp(options: AppOptions): Express {
+  const { deps, logger } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(requestId);
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const ready = await deps.db.ping();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", database: ready ? "up" : "down" });
+  });
+  if (options.jwks) {
+    const jwks = options.jwks;
+    app.get("/.well-known/jwks.json", (_req, res) => {
+      res.json(jwks);
+    });
+  }
+
+  let document: unknown;
+  app.get("/openapi.json", (req, res) => {
+    document ??= buildOpenApiDocument(appRouter, options.publicUrl ?? `${req.protocol}://${req.get("host")}`);
+    res.json(document);
+  });
+
+  const createContext = createContextFactory(deps);
+  const onError = ({ error, path }: { error: { code: string; cause?: unknown }; path?: string }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "procedure failed");
+  };
+
+  // REST. express.json parses `application/json` with any UTF-8 charset (the adapter alone would see an
+  // empty body for `; charset=utf-8`); the adapter answers 415 for other types on POST and PATCH.
+  const rest = createOpenApiNodeHttpHandler({
+    router: appRouter,
+    createContext,
+    onError,
+    maxBodySize: BODY_LIMIT_BYTES,
+    responseMeta: ({ errors, paths }) => (errors.length === 0 ? { status: successStatusOf(paths?.[0]) } : {}),
+  });
+  app.use(
+    "/v1",
+    express.json({ limit: BODY_LIMIT_BYTES, strict: false }),
+    (req, res, next) => {
+      // The adapter routes on the full URL; express stripped the mount point from req.url.
+      req.url = req.originalUrl;
+      void rest(req, res, next);
+    },
+  );
+
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      createContext,
+      onError,
+      maxBodySize: BODY_LIMIT_BYTES,
+    }),
+  );
+
+  app.use((_req, res) => {
+    sendError(res, "NOT_FOUND", "No such route");
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

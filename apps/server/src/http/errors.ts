@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, Response } from "express";
+import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
+import type { Logger } from "../logger.ts";
+
+/** Writes an error in the same shape as the REST adapter's: `{ message, code, data: { code, httpStatus } }`. */
+export function sendError(res: Response, code: ErrorCode, message: string): void {
+  const httpStatus = errorHttpStatus[code];
+  res.status(httpStatus).json({ message, code, data: { code, httpStatus } });
+}
+
+const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
+  "entity.parse.failed": ["BAD_REQUEST", "The body is not valid JSON"],
+  "entity.too.large": ["PAYLOAD_TOO_LARGE", "The body is too large"],
+  "charset.unsupported": ["UNSUPPORTED_MEDIA_TYPE", "Only UTF-8 JSON bodies are accepted"],
+  "encoding.unsupported": ["UNSUPPORTED_MEDIA_TYPE", "Unsupported content encoding"],
+  "request.aborted": ["BAD_REQUEST", "The request was aborted"],
+  "request.size.invalid": ["BAD_REQUEST", "The body does not match its Content-Length"],
+};
+
+/** The last handler: known client errors keep their meaning, anything else is a logged, generic 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = BODY_PARSER_ERRORS[(error as { type?: string })?.type ?? ""];
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    if (known) {
+      sendError(res, known[0], known[1]);
+      return;
+    }
+    const status = (error as { status?: number })?.status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      sendError(res, status === 413 ? "PAYLOAD_TOO_LARGE" : status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "BAD_REQUEST", "Bad request");
+      return;
+    }
+    logger.error({ err: error, requestId: (req as typeof req & { id?: string }).id }, "unhandled error");
+    sendError(res, "INTERNAL_SERVER_ERROR", "Internal server error");
+  };
+}

@@ -1,0 +1,40 @@
+import type { Profile, SearchProfilesInput } from "@workspace-admin/contracts";
+import type { z } from "zod";
+import { ProfileEntity, type ProfileRow } from "../db/entities.ts";
+import { escapeLike, foldCase } from "../db/text-keys.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import type { AccountScope } from "./scope.ts";
+
+export function toProfile(row: ProfileRow): Profile {
+  // An empty string in the database means "not known" (a token without email/name claims).
+  return {
+    id: row.id,
+    email: row.email || null,
+    name: row.name || null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * `query` matches name or email anywhere, `email` the whole address; both fold case for every alphabet
+ * by comparing the folded keys stored beside the text. Ordered by profile id (creation order).
+ */
+export async function searchProfiles(
+  scope: AccountScope,
+  input: z.output<typeof SearchProfilesInput>,
+): Promise<Page<Profile>> {
+  const after = decodeCursor(input.cursor, "prof");
+  const rows = await scope.db.read((manager) => {
+    const query = manager
+      .createQueryBuilder(ProfileEntity, "p")
+      .where("p.accountId = :accountId", { accountId: scope.accountId });
+    if (input.query !== undefined) {
+      query.andWhere("p.searchKey LIKE :pattern ESCAPE '\\'", { pattern: `%${escapeLike(foldCase(input.query))}%` });
+    }
+    if (input.email !== undefined) query.andWhere("p.emailKey = :emailKey", { emailKey: foldCase(input.email) });
+    if (after) query.andWhere("p.id > :after", { after });
+    return query.orderBy("p.id", "ASC").limit(input.limit + 1).getMany();
+  });
+  return toPage(rows, input.limit, toProfile);
+}

@@ -1,0 +1,157 @@
+import type {
+  CreateWorkspaceInput,
+  GetWorkspaceInput,
+  ListWorkspacesInput,
+  UpdateWorkspaceInput,
+  Workspace,
+} from "@workspace-admin/contracts";
+import type { EntityManager } from "typeorm";
+import type { z } from "zod";
+import { isUniqueViolation } from "../db/database.ts";
+import { WorkspaceEntity, type WorkspaceRow } from "../db/entities.ts";
+import { newId } from "../db/ids.ts";
+import { foldCase } from "../db/text-keys.ts";
+import { conflict, notFound } from "./errors.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import type { AccountScope } from "./scope.ts";
+
+export function toWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    archivedAt: row.archivedAt,
+  };
+}
+
+const nameTaken = (name: string) => conflict(`An active workspace named "${name}" already exists`);
+
+export async function createWorkspace(
+  scope: AccountScope,
+  input: z.output<typeof CreateWorkspaceInput>,
+): Promise<Workspace> {
+  const now = new Date().toISOString();
+  const row: WorkspaceRow = {
+    id: newId("workspace"),
+    accountId: scope.accountId,
+    name: input.name,
+    nameKey: foldCase(input.name),
+    description: input.description ?? null,
+    createdAt: now,
+    updatedAt: now,
+    archivedAt: null,
+    version: 1,
+  };
+  return scope.db.write(async (manager) => {
+    try {
+      await manager.createQueryBuilder().insert().into(WorkspaceEntity).values(row).execute();
+    } catch (error) {
+      // The partial unique index on (account, folded name) among active workspaces decides races.
+      if (isUniqueViolation(error)) throw nameTaken(input.name);
+      throw error;
+    }
+    return toWorkspace(row);
+  });
+}
+
+export async function getWorkspace(
+  scope: AccountScope,
+  input: z.output<typeof GetWorkspaceInput>,
+): Promise<Workspace> {
+  const row = await scope.db.read((manager) => findWorkspaceRow(manager, scope, input.workspaceId));
+  if (!row) throw notFound("Workspace");
+  return toWorkspace(row);
+}
+
+export async function listWorkspaces(
+  scope: AccountScope,
+  input: z.output<typeof ListWorkspacesInput>,
+): Promise<Page<Workspace>> {
+  const after = decodeCursor(input.cursor, "ws");
+  const rows = await scope.db.read((manager) => {
+    const query = manager
+      .createQueryBuilder(WorkspaceEntity, "w")
+      .where("w.accountId = :accountId", { accountId: scope.accountId });
+    if (!input.includeArchived) query.andWhere("w.archivedAt IS NULL");
+    if (after) query.andWhere("w.id > :after", { after });
+    return query.orderBy("w.id", "ASC").limit(input.limit + 1).getMany();
+  });
+  return toPage(rows, input.limit, toWorkspace);
+}
+
+export async function updateWorkspace(
+  scope: AccountScope,
+  input: z.output<typeof UpdateWorkspaceInput>,
+): Promise<Workspace> {
+  return scope.db.write(async (manager) => {
+    const row = await findWorkspaceRow(manager, scope, input.workspaceId, { lock: true });
+    if (!row) throw notFound("Workspace");
+    if (row.archivedAt) throw conflict("An archived workspace cannot be changed");
+
+    const changes: Partial<WorkspaceRow> = {};
+    if (input.name !== undefined && input.name !== row.name) {
+      changes.name = input.name;
+      changes.nameKey = foldCase(input.name);
+    }
+    if (input.description !== undefined && input.description !== row.description) {
+      changes.description = input.description;
+    }
+    if (Object.keys(changes).length === 0) return toWorkspace(row);
+
+    const updated: WorkspaceRow = { ...row, ...changes, updatedAt: new Date().toISOString(), version: row.version + 1 };
+    try {
+      await manager
+        .createQueryBuilder()
+        .update(WorkspaceEntity)
+        .set({ ...changes, updatedAt: updated.updatedAt, version: updated.version })
+        .where("id = :id", { id: row.id })
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(updated.name);
+      throw error;
+    }
+    return toWorkspace(updated);
+  });
+}
+
+/** Soft delete. Archiving twice answers the first archive's timestamp: the operation is idempotent. */
+export async function archiveWorkspace(
+  scope: AccountScope,
+  input: z.output<typeof GetWorkspaceInput>,
+): Promise<Workspace> {
+  return scope.db.write(async (manager) => {
+    const row = await findWorkspaceRow(manager, scope, input.workspaceId, { lock: true });
+    if (!row) throw notFound("Workspace");
+    if (row.archivedAt) return toWorkspace(row);
+    const now = new Date().toISOString();
+    const updated: WorkspaceRow = { ...row, archivedAt: now, updatedAt: now, version: row.version + 1 };
+    await manager
+      .createQueryBuilder()
+      .update(WorkspaceEntity)
+      .set({ archivedAt: now, updatedAt: now, version: updated.version })
+      .where("id = :id", { id: row.id })
+      .execute();
+    return toWorkspace(updated);
+  });
+}
+
+/**
+ * The workspace with this id in the caller's account, or null: another account's workspace is
+ * indistinguishable from one that does not exist. `lock` takes a row lock on PostgreSQL so that
+ * concurrent writes to one workspace (archive vs add member) run one after the other; SQLite's
+ * write transactions are already serialized.
+ */
+export async function findWorkspaceRow(
+  manager: EntityManager,
+  scope: AccountScope,
+  workspaceId: string,
+  options: { lock?: boolean } = {},
+): Promise<WorkspaceRow | null> {
+  const query = manager
+    .createQueryBuilder(WorkspaceEntity, "w")
+    .where("w.id = :workspaceId AND w.accountId = :accountId", { workspaceId, accountId: scope.accountId });
+  if (options.lock && scope.db.dialect === "postgres") query.setLock("pessimistic_write");
+  return query.getOne();
+}

@@ -1,0 +1,68 @@
+/**
+ * tRPC, in three parts: 1. initialization (error shape), 2. middleware (error mapping, authentication),
+ * 3. the procedure builders every router uses.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import type { AccountScope } from "../services/scope.ts";
+import type { RequestContext } from "./context.ts";
+import { toTRPCError, validationIssues } from "./errors.ts";
+
+// 1. Initialization ---------------------------------------------------------------------------------
+
+const t = initTRPC
+  .context<RequestContext>()
+  .meta<OpenApiMeta>()
+  .create({
+    // Never a stack trace in an answer.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const issues = error.code === "BAD_REQUEST" ? validationIssues(error.cause) : undefined;
+      const message =
+        error.code === "INTERNAL_SERVER_ERROR"
+          ? "Internal server error"
+          : issues
+            ? `Input validation failed: ${issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`
+            : shape.message;
+      return {
+        message,
+        code: shape.code,
+        data: { code: error.code, httpStatus: shape.data.httpStatus, ...(issues ? { issues } : {}) },
+      };
+    },
+  });
+
+export const router = t.router;
+
+// 2. Middleware -------------------------------------------------------------------------------------
+
+/** Turns domain and unknown errors into API errors, once, for every procedure. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  return result;
+});
+
+/**
+ * Resolves who is calling, once per request: a verified token (401 otherwise) holding the admin role
+ * (403 otherwise, before anything is created), then the account and profile it names.
+ */
+const requireAdmin = t.middleware(async ({ ctx, next }) => {
+  const header = ctx.authorization;
+  const match = header ? /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header.trim()) : null;
+  if (!match?.[1]) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "An `Authorization: Bearer <token>` header is required" });
+  }
+  const caller = await ctx.deps.verifier.verify(match[1]).catch((error: unknown) => {
+    throw toTRPCError(error);
+  });
+  if (!caller.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "The admin role is required" });
+  const identity = await ctx.deps.identities.resolve(ctx.deps.db, caller);
+  const scope: AccountScope = { db: ctx.deps.db, accountId: identity.accountId, actorProfileId: identity.profileId };
+  return next({ ctx: { scope } });
+});
+
+// 3. Procedures -------------------------------------------------------------------------------------
+
+export const publicProcedure = t.procedure.use(mapErrors);
+export const adminProcedure = publicProcedure.use(requireAdmin);

@@ -1,0 +1,3 @@
+export * from "./fixtures.ts";
+export * from "./http.ts";
+export * from "./server.ts";

@@ -1,0 +1,134 @@
+import type { z } from "zod";
+import {
+  AddWorkspaceMemberInput,
+  ListWorkspaceMembersInput,
+  RemoveWorkspaceMemberInput,
+  WorkspaceMember,
+  WorkspaceMemberPage,
+} from "./member.ts";
+import { ProfilePage, SearchProfilesInput } from "./profile.ts";
+import {
+  ArchiveWorkspaceInput,
+  CreateWorkspaceInput,
+  GetWorkspaceInput,
+  ListWorkspacesInput,
+  UpdateWorkspaceInput,
+  Workspace,
+  WorkspacePage,
+} from "./workspace.ts";
+
+export interface EndpointContract {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** REST path; `{name}` segments are required keys of `input`. */
+  path: `/${string}`;
+  /** Status of a successful REST answer. */
+  successStatus: 200 | 201;
+  summary: string;
+  tag: "Workspaces" | "Members" | "Profiles";
+  input: z.ZodObject;
+  output: z.ZodType;
+  /** Error statuses this operation answers besides 401, 403 and 500, which every operation may. */
+  errors: readonly ErrorStatus[];
+}
+
+export type ErrorStatus = 400 | 404 | 409 | 412 | 413 | 415 | 422;
+
+/**
+ * Every operation of the API, keyed by its tRPC procedure path. The server builds its procedures and
+ * REST routes from this table, and the tests walk it, so an operation is described exactly once.
+ */
+export const endpoints = {
+  "workspaces.list": {
+    method: "GET",
+    path: "/v1/account/workspaces",
+    successStatus: 200,
+    summary: "List all workspaces in the account",
+    tag: "Workspaces",
+    input: ListWorkspacesInput,
+    output: WorkspacePage,
+    errors: [400],
+  },
+  "workspaces.create": {
+    method: "POST",
+    path: "/v1/account/workspaces",
+    successStatus: 201,
+    summary: "Create a workspace",
+    tag: "Workspaces",
+    input: CreateWorkspaceInput,
+    output: Workspace,
+    errors: [400, 409, 413, 415],
+  },
+  "workspaces.get": {
+    method: "GET",
+    path: "/v1/account/workspaces/{workspaceId}",
+    successStatus: 200,
+    summary: "Get a workspace by ID",
+    tag: "Workspaces",
+    input: GetWorkspaceInput,
+    output: Workspace,
+    errors: [400, 404],
+  },
+  "workspaces.update": {
+    method: "PATCH",
+    path: "/v1/account/workspaces/{workspaceId}",
+    successStatus: 200,
+    summary: "Update a workspace",
+    tag: "Workspaces",
+    input: UpdateWorkspaceInput,
+    output: Workspace,
+    errors: [400, 404, 409, 413, 415],
+  },
+  "workspaces.archive": {
+    method: "DELETE",
+    path: "/v1/account/workspaces/{workspaceId}",
+    successStatus: 200,
+    summary: "Archive a workspace (soft delete; repeating it is harmless)",
+    tag: "Workspaces",
+    input: ArchiveWorkspaceInput,
+    output: Workspace,
+    errors: [400, 404],
+  },
+  "members.list": {
+    method: "GET",
+    path: "/v1/account/workspaces/{workspaceId}/members",
+    successStatus: 200,
+    summary: "List workspace members",
+    tag: "Members",
+    input: ListWorkspaceMembersInput,
+    output: WorkspaceMemberPage,
+    errors: [400, 404],
+  },
+  "members.add": {
+    method: "POST",
+    path: "/v1/account/workspaces/{workspaceId}/members",
+    successStatus: 201,
+    summary: "Add a member to a workspace",
+    tag: "Members",
+    input: AddWorkspaceMemberInput,
+    output: WorkspaceMember,
+    errors: [400, 404, 409, 413, 415],
+  },
+  "members.remove": {
+    method: "DELETE",
+    path: "/v1/account/workspaces/{workspaceId}/members/{profileId}",
+    successStatus: 200,
+    summary: "Remove a member from a workspace; answers the removed member",
+    tag: "Members",
+    input: RemoveWorkspaceMemberInput,
+    output: WorkspaceMember,
+    errors: [400, 404],
+  },
+  "profiles.search": {
+    method: "GET",
+    path: "/v1/account/profiles",
+    successStatus: 200,
+    summary: "Search account profiles",
+    tag: "Profiles",
+    input: SearchProfilesInput,
+    output: ProfilePage,
+    errors: [400],
+  },
+} as const satisfies Record<string, EndpointContract>;
+
+export type EndpointName = keyof typeof endpoints;
+export const endpointNames = Object.keys(endpoints) as EndpointName[];
