@@ -13,7 +13,8 @@ const pnpmSpec = pkg.packageManager; // e.g. "pnpm@10.34.9"
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
 function pnpm(args, stdio) {
-  const result = spawnSync(npx, ["-y", pnpmSpec, ...args], { cwd: root, stdio, env: process.env });
+  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
+  const result = spawnSync(npx, ["-y", pnpmSpec, ...args], { cwd: root, stdio, env });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
