@@ -16,6 +16,21 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEV_TOKEN_ISSUER: z.string().min(1).default("urn:workspace-admin:dev"),
   PUBLIC_URL: z.string().url().optional(),
+  // WorkOS (production). Setting WORKOS_CLIENT_ID switches verification from the dev key to WorkOS.
+  WORKOS_CLIENT_ID: z.string().min(1).optional(),
+  WORKOS_API_KEY: z.string().min(1).optional(),
+  WORKOS_API_URL: z.string().url().default("https://api.workos.com"),
+  WORKOS_JWKS_URL: z.string().url().optional(),
+  WORKOS_ISSUERS: z.string().min(1).optional(),
+  WORKOS_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  WORKOS_JWKS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  WORKOS_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  WORKOS_JWKS_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  WORKOS_WEBHOOK_SECRET: z.string().min(1).optional(),
+  WORKOS_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
+  WORKOS_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  WORKOS_SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  WORKOS_API_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
 });
 
 export type DatabaseConfig =
@@ -29,8 +44,36 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
-  auth: { mode: "dev"; issuer: string; keyFile: string };
+  auth: AuthConfig;
+  /** WorkOS API access (directory sync, webhooks); undefined unless WORKOS_API_KEY is set. */
+  workos: WorkosApiConfig | undefined;
   publicUrl: string | undefined;
+}
+
+/** Dev: tokens signed by a local key kept in DATA_DIR. WorkOS: tokens from WorkOS, keys from its JWKS. */
+export type AuthConfig =
+  | { mode: "dev"; issuer: string; keyFile: string }
+  | {
+      mode: "workos";
+      clientId: string;
+      jwksUrl: string;
+      issuers: string[];
+      clockToleranceSeconds: number;
+      jwksTimeoutMs: number;
+      jwksCooldownMs: number;
+      jwksCacheMaxAgeMs: number;
+    };
+
+export interface WorkosApiConfig {
+  clientId: string;
+  apiKey: string;
+  apiUrl: string;
+  webhookSecret: string | undefined;
+  webhookToleranceSeconds: number;
+  /** 0: the server does not poll (run `npm run sync` from a scheduler, or rely on webhooks). */
+  syncIntervalSeconds: number;
+  syncPageSize: number;
+  apiTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,8 +95,61 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: databaseConfig(e.DATABASE_URL, dataDir, e.DATABASE_POOL_SIZE, e.DATABASE_STATEMENT_TIMEOUT_MS),
     logLevel: e.LOG_LEVEL,
-    auth: { mode: "dev", issuer: e.DEV_TOKEN_ISSUER, keyFile: resolve(dataDir, "dev-jwt-key.json") },
+    auth: authConfig(e, dataDir),
+    workos: workosApiConfig(e),
     publicUrl: e.PUBLIC_URL,
+  };
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+const PRODUCTION_NEEDS_WORKOS =
+  "NODE_ENV=production needs WorkOS: set WORKOS_CLIENT_ID (client_...) and WORKOS_API_KEY (sk_...), " +
+  "and WORKOS_WEBHOOK_SECRET to receive webhooks. The dev signing key is never used in production.";
+
+function authConfig(e: Env, dataDir: string): AuthConfig {
+  if (!e.WORKOS_CLIENT_ID) {
+    if (e.NODE_ENV === "production") throw new ConfigError(PRODUCTION_NEEDS_WORKOS);
+    return { mode: "dev", issuer: e.DEV_TOKEN_ISSUER, keyFile: resolve(dataDir, "dev-jwt-key.json") };
+  }
+  const clientId = e.WORKOS_CLIENT_ID;
+  const issuers = e.WORKOS_ISSUERS
+    ? e.WORKOS_ISSUERS.split(",").map((issuer) => issuer.trim()).filter(Boolean)
+    : [WORKOS_ISSUER_BASE, `${WORKOS_ISSUER_BASE}/user_management/${clientId}`];
+  if (issuers.length === 0) throw new ConfigError("WORKOS_ISSUERS must list at least one issuer");
+  return {
+    mode: "workos",
+    clientId,
+    jwksUrl: e.WORKOS_JWKS_URL ?? `${e.WORKOS_API_URL.replace(/\/+$/, "")}/sso/jwks/${encodeURIComponent(clientId)}`,
+    issuers,
+    clockToleranceSeconds: e.WORKOS_CLOCK_TOLERANCE_SECONDS,
+    jwksTimeoutMs: e.WORKOS_JWKS_TIMEOUT_MS,
+    jwksCooldownMs: e.WORKOS_JWKS_COOLDOWN_MS,
+    jwksCacheMaxAgeMs: e.WORKOS_JWKS_CACHE_MAX_AGE_MS,
+  };
+}
+
+/** The issuer WorkOS writes into access tokens (older environments; newer ones append /user_management/<clientId>). */
+const WORKOS_ISSUER_BASE = "https://api.workos.com";
+
+function workosApiConfig(e: Env): WorkosApiConfig | undefined {
+  if (!e.WORKOS_API_KEY) {
+    if (e.NODE_ENV === "production") throw new ConfigError(PRODUCTION_NEEDS_WORKOS);
+    if (e.WORKOS_WEBHOOK_SECRET) throw new ConfigError("WORKOS_WEBHOOK_SECRET needs WORKOS_API_KEY and WORKOS_CLIENT_ID");
+    return undefined;
+  }
+  if (!e.WORKOS_CLIENT_ID) {
+    throw new ConfigError("WORKOS_API_KEY is set but WORKOS_CLIENT_ID is not: set both to use WorkOS");
+  }
+  return {
+    clientId: e.WORKOS_CLIENT_ID,
+    apiKey: e.WORKOS_API_KEY,
+    apiUrl: e.WORKOS_API_URL.replace(/\/+$/, ""),
+    webhookSecret: e.WORKOS_WEBHOOK_SECRET,
+    webhookToleranceSeconds: e.WORKOS_WEBHOOK_TOLERANCE_SECONDS,
+    syncIntervalSeconds: e.WORKOS_SYNC_INTERVAL_SECONDS,
+    syncPageSize: e.WORKOS_SYNC_PAGE_SIZE,
+    apiTimeoutMs: e.WORKOS_API_TIMEOUT_MS,
   };
 }
 

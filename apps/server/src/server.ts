@@ -1,32 +1,72 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { JSONWebKeySet } from "jose";
 import { loadOrCreateDevKey, type DevKeyPair } from "./auth/dev-keys.ts";
-import { createLocalVerifier } from "./auth/verify-token.ts";
+import { createLocalVerifier, createWorkosVerifier, type TokenVerifier } from "./auth/verify-token.ts";
 import type { Config } from "./config.ts";
 import { Database } from "./db/database.ts";
 import { createApp } from "./http/app.ts";
+import { workosWebhookRouter } from "./http/workos-webhook.ts";
 import type { Logger } from "./logger.ts";
+import { DirectorySync } from "./services/directory-sync.ts";
 import { IdentityCache } from "./services/identity.ts";
+import { createWorkosClient } from "./workos/client.ts";
+import { workosDirectorySource } from "./workos/directory-source.ts";
 
 export interface RunningServer {
   url: string;
   server: Server;
   db: Database;
-  devKey: DevKeyPair;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  /** Dev mode only: the local signing key. In WorkOS mode none is created or accepted. */
+  devKey: DevKeyPair | undefined;
+  /** WorkOS mode with an API key: directory sync (polled on WORKOS_SYNC_INTERVAL_SECONDS, and the webhook). */
+  directorySync: DirectorySync | undefined;
+  /** Stops accepting connections and the sync timer, lets in-flight work finish, then closes the database. */
   close(): Promise<void>;
 }
 
 /** Opens the database (running migrations), builds the app and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const db = await Database.open(config.database);
-  const devKey = await loadOrCreateDevKey(config.auth.keyFile);
-  const jwks = { keys: [devKey.publicJwk] };
+  const identities = new IdentityCache();
+
+  let verifier: TokenVerifier;
+  let devKey: DevKeyPair | undefined;
+  let jwks: JSONWebKeySet | undefined;
+  if (config.auth.mode === "workos") {
+    verifier = createWorkosVerifier(config.auth);
+  } else {
+    devKey = await loadOrCreateDevKey(config.auth.keyFile);
+    jwks = { keys: [devKey.publicJwk] };
+    verifier = createLocalVerifier(jwks, config.auth.issuer);
+  }
+
+  let directorySync: DirectorySync | undefined;
+  let workosWebhook;
+  if (config.workos) {
+    const workos = createWorkosClient(config.workos);
+    directorySync = new DirectorySync(db, workosDirectorySource(workos), logger, {
+      pageSize: config.workos.syncPageSize,
+      // A profile changed: no cached admin identity may outlive it.
+      onChange: () => identities.clear(),
+    });
+    if (config.workos.webhookSecret) {
+      workosWebhook = workosWebhookRouter({
+        workos,
+        secret: config.workos.webhookSecret,
+        toleranceSeconds: config.workos.webhookToleranceSeconds,
+        sync: directorySync,
+        logger,
+      });
+    }
+  }
+
   const app = createApp({
-    deps: { db, verifier: createLocalVerifier(jwks, config.auth.issuer), identities: new IdentityCache() },
+    deps: { db, verifier, identities },
     logger,
     jwks,
     publicUrl: config.publicUrl,
+    workosWebhook,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -35,15 +75,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+  if (directorySync && config.workos) directorySync.start(config.workos.syncIntervalSeconds);
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await directorySync?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await db.close();
     })());
-  return { url, server, db, devKey, close };
+  return { url, server, db, devKey, directorySync, close };
 }

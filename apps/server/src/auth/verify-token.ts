@@ -1,5 +1,6 @@
 import {
   createLocalJWKSet,
+  createRemoteJWKSet,
   errors as joseErrors,
   jwtVerify,
   type JSONWebKeySet,
@@ -7,6 +8,7 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import { z } from "zod";
+import type { AuthConfig } from "../config.ts";
 import type { TokenIdentity } from "../services/identity.ts";
 
 export interface VerifiedCaller extends TokenIdentity {
@@ -83,10 +85,32 @@ export function createLocalVerifier(jwks: JSONWebKeySet, issuer: string): TokenV
   return createTokenVerifier({ keys: createLocalJWKSet(jwks), issuers: [issuer] });
 }
 
+/**
+ * Production: WorkOS access tokens checked against the WorkOS JWKS. The key set is built once per
+ * process: jose caches it (`cacheMaxAge`), refetches when a token names a key id it does not hold (at
+ * most once per `cooldown`, so forged key ids cannot make us hammer WorkOS), and gives up after `timeout`.
+ */
+export function createWorkosVerifier(auth: Extract<AuthConfig, { mode: "workos" }>): TokenVerifier {
+  const keys = createRemoteJWKSet(new URL(auth.jwksUrl), {
+    timeoutDuration: auth.jwksTimeoutMs,
+    cooldownDuration: auth.jwksCooldownMs,
+    cacheMaxAge: auth.jwksCacheMaxAgeMs,
+  });
+  return createTokenVerifier({
+    keys,
+    issuers: auth.issuers,
+    clockToleranceSeconds: auth.clockToleranceSeconds,
+    remoteKeys: true,
+  });
+}
+
 function classify(error: unknown, remoteKeys: boolean): Error {
   if (error instanceof joseErrors.JWKSTimeout) return new KeySourceUnavailableError("Timed out fetching signing keys");
   if (error instanceof joseErrors.JOSEError) {
     if (error.code === "ERR_JWKS_INVALID") return new KeySourceUnavailableError("The key set is unusable");
+    // jose reports a non-200 or non-JSON key set answer as a bare JOSEError; every fault of the token
+    // itself has a more specific class.
+    if (remoteKeys && error.code === "ERR_JOSE_GENERIC") return new KeySourceUnavailableError("Could not fetch signing keys");
     return new InvalidTokenError(messageFor(error));
   }
   // A fetch failure of a remote key set surfaces as a plain error (TypeError, AbortError).

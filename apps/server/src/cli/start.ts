@@ -1,20 +1,35 @@
+import type { DevKeyPair } from "../auth/dev-keys.ts";
 import { signDevToken } from "../auth/tokens.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { type Config, ConfigError, loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
-import { startServer } from "../server.ts";
+import { type RunningServer, startServer } from "../server.ts";
 import { DEMO_ADMIN, DEMO_ORG, databaseIsEmpty, seedDemoAccount } from "./demo-data.ts";
 
 /**
- * `npm start`: seeds an empty database with the demo account, serves, and prints where, the OpenAPI
- * document's address, and a ready admin token for org_demo.
+ * `npm start`: in dev mode, seeds an empty database with the demo account, serves, and prints where,
+ * the OpenAPI document's address, and a ready admin token for org_demo. In WorkOS mode it only serves:
+ * tokens come from WorkOS and people from directory sync.
  */
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config);
   const running = await startServer(config, logger);
+  if (config.auth.mode === "dev" && running.devKey) {
+    await printDevBanner(config, config.auth.issuer, running.devKey, running);
+  } else {
+    process.stdout.write(`\nWorkspace Admin (WorkOS mode) is listening on ${running.url}\n\n`);
+  }
+  const shutdown = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+}
+
+async function printDevBanner(config: Config, issuer: string, devKey: DevKeyPair, running: RunningServer) {
   if (await databaseIsEmpty(running.db)) await seedDemoAccount(running.db);
-  const token = await signDevToken(running.devKey, {
-    issuer: config.auth.issuer,
+  const token = await signDevToken(devKey, {
+    issuer,
     organizationId: DEMO_ORG,
     userId: DEMO_ADMIN.userId,
     email: DEMO_ADMIN.email,
@@ -38,11 +53,6 @@ async function main() {
     "",
   ];
   process.stdout.write(`${banner.join("\n")}\n`);
-  const shutdown = () => {
-    void running.close().then(() => process.exit(0));
-  };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
 }
 
 main().catch((error: unknown) => {

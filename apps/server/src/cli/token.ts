@@ -33,6 +33,10 @@ async function main() {
     process.exit(2);
   }
   const config = loadConfig();
+  if (config.auth.mode !== "dev") {
+    console.error("WORKOS_CLIENT_ID is set: tokens come from WorkOS, and dev tokens are not accepted.");
+    process.exit(2);
+  }
   const key = await loadOrCreateDevKey(config.auth.keyFile);
   const token = await signDevToken(key, {
     issuer: config.auth.issuer,

@@ -29,7 +29,16 @@ export interface ProfileRow {
   searchKey: string;
   createdAt: string;
   updatedAt: string;
+  /** The WorkOS organization membership that makes this user a person of the account (directory sync). */
+  workosMembershipId?: string | null;
+  workosMembershipUpdatedAt?: string | null;
+  workosUserUpdatedAt?: string | null;
+  /** Set when WorkOS deleted the user or their membership, or deactivated the membership. */
+  removedAt?: string | null;
+  removalReason?: ProfileRemovalReason | null;
 }
+
+export type ProfileRemovalReason = "user_deleted" | "membership_deleted" | "membership_inactive";
 
 export const ProfileEntity = new EntitySchema<ProfileRow>({
   name: "Profile",
@@ -44,6 +53,11 @@ export const ProfileEntity = new EntitySchema<ProfileRow>({
     searchKey: { type: "text", name: "search_key" },
     createdAt: { type: "varchar", length: 30, name: "created_at" },
     updatedAt: { type: "varchar", length: 30, name: "updated_at" },
+    workosMembershipId: { type: "varchar", length: 255, name: "workos_membership_id", nullable: true },
+    workosMembershipUpdatedAt: { type: "varchar", length: 40, name: "workos_membership_updated_at", nullable: true },
+    workosUserUpdatedAt: { type: "varchar", length: 40, name: "workos_user_updated_at", nullable: true },
+    removedAt: { type: "varchar", length: 30, name: "removed_at", nullable: true },
+    removalReason: { type: "varchar", length: 40, name: "removal_reason", nullable: true },
   },
 });
 
@@ -98,4 +112,69 @@ export const WorkspaceMemberEntity = new EntitySchema<WorkspaceMemberRow>({
   },
 });
 
-export const entities = [AccountEntity, ProfileEntity, WorkspaceEntity, WorkspaceMemberEntity];
+/** A WorkOS user as the last applied event described them, whichever organizations they belong to. */
+export interface DirectoryUserRow {
+  workosUserId: string;
+  email: string;
+  name: string;
+  workosUpdatedAt: string;
+  deletedAt: string | null;
+}
+
+export const DirectoryUserEntity = new EntitySchema<DirectoryUserRow>({
+  name: "DirectoryUser",
+  tableName: "directory_users",
+  columns: {
+    workosUserId: { type: "varchar", length: 255, primary: true, name: "workos_user_id" },
+    email: { type: "varchar", length: 320 },
+    name: { type: "varchar", length: 255 },
+    workosUpdatedAt: { type: "varchar", length: 40, name: "workos_updated_at" },
+    deletedAt: { type: "varchar", length: 30, name: "deleted_at", nullable: true },
+  },
+});
+
+/** Where the Events API poll resumes: one row, id `workos-events`. */
+export interface DirectorySyncStateRow {
+  id: string;
+  eventsCursor: string | null;
+  lastRunAt: string | null;
+  updatedAt: string;
+}
+
+export const DirectorySyncStateEntity = new EntitySchema<DirectorySyncStateRow>({
+  name: "DirectorySyncState",
+  tableName: "directory_sync_state",
+  columns: {
+    id: { type: "varchar", length: 40, primary: true },
+    eventsCursor: { type: "varchar", length: 255, name: "events_cursor", nullable: true },
+    lastRunAt: { type: "varchar", length: 30, name: "last_run_at", nullable: true },
+    updatedAt: { type: "varchar", length: 30, name: "updated_at" },
+  },
+});
+
+/** Events already applied, from the poll or a webhook: applying one again is skipped. */
+export interface DirectorySyncEventRow {
+  eventId: string;
+  eventType: string;
+  processedAt: string;
+}
+
+export const DirectorySyncEventEntity = new EntitySchema<DirectorySyncEventRow>({
+  name: "DirectorySyncEvent",
+  tableName: "directory_sync_events",
+  columns: {
+    eventId: { type: "varchar", length: 255, primary: true, name: "event_id" },
+    eventType: { type: "varchar", length: 100, name: "event_type" },
+    processedAt: { type: "varchar", length: 30, name: "processed_at" },
+  },
+});
+
+export const entities = [
+  AccountEntity,
+  ProfileEntity,
+  WorkspaceEntity,
+  WorkspaceMemberEntity,
+  DirectoryUserEntity,
+  DirectorySyncStateEntity,
+  DirectorySyncEventEntity,
+];

@@ -1,5 +1,5 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import type { JSONWebKeySet } from "jose";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import type { Logger } from "../logger.ts";
@@ -18,6 +18,8 @@ export interface AppOptions {
   /** Dev mode publishes the public half of its signing key here. */
   jwks?: JSONWebKeySet;
   publicUrl?: string;
+  /** WorkOS mode with a webhook secret: the webhook receiver, mounted at /webhooks/workos. */
+  workosWebhook?: Router;
 }
 
 /** The HTTP surface: REST under /v1, tRPC under /trpc, the OpenAPI document, health, and dev keys. */
@@ -47,6 +49,8 @@ export function createApp(options: AppOptions): Express {
       res.json(jwks);
     });
   }
+
+  if (options.workosWebhook) app.use("/webhooks/workos", options.workosWebhook);
 
   let document: unknown;
   app.get("/openapi.json", (req, res) => {

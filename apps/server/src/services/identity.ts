@@ -1,9 +1,11 @@
 import type { EntityManager } from "typeorm";
 import type { Database } from "../db/database.ts";
 import { isUniqueViolation } from "../db/database.ts";
-import { AccountEntity, ProfileEntity, type ProfileRow } from "../db/entities.ts";
+import { DirectoryUserEntity, ProfileEntity, type ProfileRow } from "../db/entities.ts";
 import { newId } from "../db/ids.ts";
 import { foldCase, profileSearchKey } from "../db/text-keys.ts";
+import { findOrCreateAccount } from "./accounts.ts";
+import { DomainError } from "./errors.ts";
 
 /** Who a verified token says the caller is. */
 export interface TokenIdentity {
@@ -22,6 +24,10 @@ export interface ResolvedIdentity {
  * Finds or creates the caller's account (by WorkOS organization id) and profile (by WorkOS user id),
  * and brings the profile's email and name up to date with the token's claims. Runs only for admins,
  * after the role check: a rejected caller creates nothing.
+ *
+ * Directory sync has the last word on who belongs: a profile it marked removed (WorkOS user deleted,
+ * membership deleted or deactivated) is refused with 403 and never brought back by a token, even one
+ * still within its lifetime; only a WorkOS membership event restores it.
  */
 export async function resolveAdminIdentity(db: Database, identity: TokenIdentity): Promise<ResolvedIdentity> {
   try {
@@ -36,15 +42,7 @@ export async function resolveAdminIdentity(db: Database, identity: TokenIdentity
 
 async function upsertIdentity(manager: EntityManager, identity: TokenIdentity): Promise<ResolvedIdentity> {
   const now = new Date().toISOString();
-  let account = await manager
-    .createQueryBuilder(AccountEntity, "a")
-    .where("a.workosOrganizationId = :org", { org: identity.organizationId })
-    .getOne();
-  if (!account) {
-    account = { id: newId("account"), workosOrganizationId: identity.organizationId, createdAt: now };
-    await manager.createQueryBuilder().insert().into(AccountEntity).values(account).execute();
-  }
-
+  const account = await findOrCreateAccount(manager, identity.organizationId);
   const profile = await manager
     .createQueryBuilder(ProfileEntity, "p")
     .where("p.accountId = :accountId AND p.workosUserId = :userId", {
@@ -52,9 +50,16 @@ async function upsertIdentity(manager: EntityManager, identity: TokenIdentity): 
       userId: identity.userId,
     })
     .getOne();
+  if (profile?.removedAt) throw removedFromOrganization();
   if (!profile) {
-    const email = identity.email ?? "";
-    const name = identity.name ?? "";
+    // WorkOS access tokens carry no email or name: take them from what directory sync knows.
+    const known = await manager
+      .createQueryBuilder(DirectoryUserEntity, "u")
+      .where("u.workosUserId = :userId", { userId: identity.userId })
+      .getOne();
+    if (known?.deletedAt) throw removedFromOrganization();
+    const email = identity.email ?? known?.email ?? "";
+    const name = identity.name ?? known?.name ?? "";
     const row: ProfileRow = {
       id: newId("profile"),
       accountId: account.id,
@@ -83,21 +88,37 @@ async function upsertIdentity(manager: EntityManager, identity: TokenIdentity): 
   return { accountId: account.id, profileId: profile.id };
 }
 
+function removedFromOrganization(): DomainError {
+  return new DomainError("FORBIDDEN", "Your WorkOS user or organization membership has been removed");
+}
+
 /**
  * Remembers identities already brought up to date, so that a stream of calls with one token costs no
  * write. The key holds every claim that is written, so a token with a new email or name misses it.
+ *
+ * An entry must not keep a profile usable after directory sync removed it: the server's own sync and
+ * webhook clear the cache whenever they change a profile, and entries expire after `maxAgeMs` so that
+ * a sync run by another process (`npm run sync`) takes effect within that time too.
  */
 export class IdentityCache {
-  private readonly entries = new Map<string, ResolvedIdentity>();
-  constructor(private readonly maxEntries = 10_000) {}
+  private readonly entries = new Map<string, { identity: ResolvedIdentity; expiresAt: number }>();
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxAgeMs = 30_000,
+  ) {}
 
   async resolve(db: Database, identity: TokenIdentity): Promise<ResolvedIdentity> {
     const key = [identity.organizationId, identity.userId, identity.email ?? "", identity.name ?? ""].join("\u0000");
     const cached = this.entries.get(key);
-    if (cached) return cached;
+    if (cached && cached.expiresAt > Date.now()) return cached.identity;
     const resolved = await resolveAdminIdentity(db, identity);
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, resolved);
+    this.entries.set(key, { identity: resolved, expiresAt: Date.now() + this.maxAgeMs });
     return resolved;
+  }
+
+  /** Forgets everything: the next call of every admin reads the database again. */
+  clear(): void {
+    this.entries.clear();
   }
 }

@@ -66,6 +66,9 @@ export async function addWorkspaceMember(
       })
       .getOne();
     if (!profile) throw notFound("Profile");
+    if (profile.removedAt) {
+      throw conflict("The profile's WorkOS user or organization membership has been removed; it cannot be added");
+    }
 
     const row: WorkspaceMemberRow = {
       id: newId("actor"),

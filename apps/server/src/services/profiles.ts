@@ -28,7 +28,9 @@ export async function searchProfiles(
   const rows = await scope.db.read((manager) => {
     const query = manager
       .createQueryBuilder(ProfileEntity, "p")
-      .where("p.accountId = :accountId", { accountId: scope.accountId });
+      .where("p.accountId = :accountId", { accountId: scope.accountId })
+      // Removed by directory sync (WorkOS user or membership gone): not a person an admin can pick.
+      .andWhere("p.removedAt IS NULL");
     if (input.query !== undefined) {
       query.andWhere("p.searchKey LIKE :pattern ESCAPE '\\'", { pattern: `%${escapeLike(foldCase(input.query))}%` });
     }

@@ -17,7 +17,7 @@ export interface TokenOptions {
 
 export interface TestServer extends RunningServer {
   config: Config;
-  /** A token signed by this server's dev key. */
+  /** A token signed by this server's dev key (dev mode only; in WorkOS mode the fake WorkOS signs). */
   token(options: TokenOptions): Promise<string>;
 }
 
@@ -32,8 +32,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     ...running,
     config,
-    token: (options) =>
-      signDevToken(running.devKey, {
+    token: async (options) => {
+      if (config.auth.mode !== "dev" || !running.devKey) throw new Error("WorkOS mode: sign tokens with the fake WorkOS");
+      return signDevToken(running.devKey, {
         issuer: config.auth.issuer,
         organizationId: options.org,
         userId: options.user,
@@ -41,7 +42,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         email: options.email,
         name: options.name,
         expiresInSeconds: options.expiresInSeconds,
-      }),
+      });
+    },
     close: async () => {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

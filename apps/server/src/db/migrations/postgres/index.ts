@@ -1,4 +1,5 @@
 import { InitialSchemaPostgres1733200000000 } from "./1733200000000-initial-schema.ts";
+import { DirectorySyncPostgres1796324390402 } from "./1796324390402-directory-sync.ts";
 
 /** In order. Listed explicitly: the TypeORM CLI and tsx cannot glob .ts migrations. */
-export const postgresMigrations = [InitialSchemaPostgres1733200000000];
+export const postgresMigrations = [InitialSchemaPostgres1733200000000, DirectorySyncPostgres1796324390402];

@@ -1,0 +1,61 @@
+import { type Event, NotFoundException, type User, type WorkOS } from "@workos-inc/node";
+import {
+  DIRECTORY_EVENT_TYPES,
+  type DirectoryEvent,
+  type DirectoryMembership,
+  type DirectoryUser,
+} from "../services/directory-events.ts";
+import type { DirectorySource } from "../services/directory-sync.ts";
+
+/** Directory sync's view of WorkOS, through the SDK: the Events API and the user lookup. */
+export function workosDirectorySource(workos: WorkOS): DirectorySource {
+  return {
+    async listEvents(after, limit) {
+      const page = await workos.events.listEvents({ events: [...DIRECTORY_EVENT_TYPES], after, limit });
+      return page.data.flatMap((event) => toDirectoryEvent(event) ?? []);
+    },
+    async getUser(userId) {
+      try {
+        return toDirectoryUser(await workos.userManagement.getUser(userId));
+      } catch (error) {
+        if (error instanceof NotFoundException) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The SDK's event, if it is one directory sync applies; anything else is ignored. */
+export function toDirectoryEvent(event: Event): DirectoryEvent | undefined {
+  const base = { id: event.id, createdAt: event.createdAt };
+  switch (event.event) {
+    case "user.created":
+    case "user.updated":
+    case "user.deleted":
+      return { ...base, type: event.event, user: toDirectoryUser(event.data) };
+    case "organization_membership.created":
+    case "organization_membership.updated":
+    case "organization_membership.deleted": {
+      const membership: DirectoryMembership = {
+        id: event.data.id,
+        userId: event.data.userId,
+        organizationId: event.data.organizationId,
+        status: event.data.status,
+        updatedAt: event.data.updatedAt,
+      };
+      return { ...base, type: event.event, membership };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function toDirectoryUser(user: User): DirectoryUser {
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    updatedAt: user.updatedAt,
+  };
+}
