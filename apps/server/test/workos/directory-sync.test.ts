@@ -1,0 +1,309 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeWorkos } from "../support/fake-workos.ts";
+import { RestClient, startTestServer, type TestServer } from "../support/index.ts";
+
+const PROFILES = "/v1/account/profiles";
+const WORKSPACES = "/v1/account/workspaces";
+
+let workos: FakeWorkos;
+let server: TestServer;
+let sequence = 0;
+
+beforeAll(async () => {
+  workos = await FakeWorkos.start();
+  server = await startTestServer(workos.env());
+});
+afterAll(async () => {
+  await server?.close();
+  await workos?.close();
+});
+
+/** A fresh organization with a synced admin, and a REST client holding the admin's WorkOS token. */
+async function organization() {
+  const org = `org_sync_${++sequence}_${Date.now()}`;
+  const { user } = workos.person(org, { email: `admin.${sequence}@acme.test`, firstName: "Ada", lastName: "Admin" });
+  await sync();
+  const api = new RestClient(server.url, await workos.token({ org, user: user.id }));
+  return { org, admin: user, api };
+}
+
+async function sync() {
+  const directorySync = server.directorySync;
+  if (!directorySync) throw new Error("directory sync is not configured");
+  return directorySync.runOnce();
+}
+
+async function findByEmail(api: RestClient, email: string) {
+  const response = await api.get(PROFILES, { query: { email } });
+  expect(response.status).toBe(200);
+  return response.body.data as { id: string; email: string | null; name: string | null }[];
+}
+
+async function snapshot() {
+  return server.db.read(async (manager) => ({
+    accounts: await manager.query("SELECT * FROM accounts ORDER BY id"),
+    profiles: await manager.query("SELECT * FROM profiles ORDER BY id"),
+    members: await manager.query("SELECT * FROM workspace_members ORDER BY id"),
+    users: await manager.query("SELECT * FROM directory_users ORDER BY workos_user_id"),
+  }));
+}
+
+async function workspaceWith(api: RestClient, profileId: string) {
+  const created = await api.post(WORKSPACES, { name: `Team ${++sequence}` });
+  expect(created.status).toBe(201);
+  const added = await api.post(`${WORKSPACES}/${created.body.id}/members`, { profileId });
+  expect(added.status).toBe(201);
+  return created.body.id as string;
+}
+
+async function memberIds(api: RestClient, workspaceId: string) {
+  const list = await api.walk(`${WORKSPACES}/${workspaceId}/members`);
+  return list.map((member: { profileId: string }) => member.profileId);
+}
+
+describe("directory sync from the WorkOS Events API", () => {
+  it("creates the account and its profiles from user and membership events", async () => {
+    const { api, admin } = await organization();
+    const [self] = await findByEmail(api, admin.email);
+    expect(self).toMatchObject({ email: admin.email, name: "Ada Admin" });
+    const response = await api.get(PROFILES);
+    expect(response.body.data).toHaveLength(1);
+  });
+
+  it("creates a profile for each person who joins the organization", async () => {
+    const { org, api } = await organization();
+    workos.person(org, { email: "grace@acme.test", firstName: "Grace", lastName: "Hopper" });
+    workos.person(org, { email: "linus@acme.test", firstName: "Linus" });
+    expect((await findByEmail(api, "grace@acme.test"))).toHaveLength(0);
+    const result = await sync();
+    expect(result.applied).toBe(4);
+    expect(await findByEmail(api, "grace@acme.test")).toMatchObject([{ name: "Grace Hopper" }]);
+    expect(await findByEmail(api, "linus@acme.test")).toMatchObject([{ name: "Linus" }]);
+  });
+
+  it("keeps organizations apart: a person joins only the account of their organization", async () => {
+    const first = await organization();
+    const second = await organization();
+    workos.person(first.org, { email: "only.first@acme.test" });
+    await sync();
+    expect(await findByEmail(first.api, "only.first@acme.test")).toHaveLength(1);
+    expect(await findByEmail(second.api, "only.first@acme.test")).toHaveLength(0);
+  });
+
+  it("updates a profile when the WorkOS user changes", async () => {
+    const { org, api } = await organization();
+    const { user } = workos.person(org, { email: "old.name@acme.test", firstName: "Old", lastName: "Name" });
+    await sync();
+    const [before] = await findByEmail(api, "old.name@acme.test");
+    workos.updateUser(user.id, { email: "new.name@acme.test", firstName: "New" });
+    await sync();
+    expect(await findByEmail(api, "old.name@acme.test")).toHaveLength(0);
+    expect(await findByEmail(api, "new.name@acme.test")).toEqual([
+      expect.objectContaining({ id: before!.id, email: "new.name@acme.test", name: "New Name" }),
+    ]);
+  });
+
+  it("fetches a user no event describes (older than WorkOS keeps events) when their membership arrives", async () => {
+    const { org, api } = await organization();
+    const veteran = workos.createUser({ email: "veteran@acme.test", firstName: "Vera", lastName: "Veteran" }, { emit: false });
+    workos.addMembership(veteran.id, org);
+    await sync();
+    expect(await findByEmail(api, "veteran@acme.test")).toMatchObject([{ name: "Vera Veteran" }]);
+  });
+
+  it("ignores event types it does not use, and moves past them", async () => {
+    const { org, api } = await organization();
+    workos.emitUnrelated();
+    workos.person(org, { email: "after.unrelated@acme.test" });
+    await sync();
+    expect(await findByEmail(api, "after.unrelated@acme.test")).toHaveLength(1);
+  });
+});
+
+describe("removed users and memberships", () => {
+  it("a deleted user's profile disappears from search, their workspace memberships end, and they cannot be added again", async () => {
+    const { org, api } = await organization();
+    const { user } = workos.person(org, { email: "leaver@acme.test", firstName: "Lee" });
+    await sync();
+    const [profile] = await findByEmail(api, "leaver@acme.test");
+    const workspaceId = await workspaceWith(api, profile!.id);
+    expect(await memberIds(api, workspaceId)).toContain(profile!.id);
+
+    workos.deleteUser(user.id);
+    const result = await sync();
+    expect(result.membershipsEnded).toBe(1);
+    expect(await findByEmail(api, "leaver@acme.test")).toHaveLength(0);
+    expect(await memberIds(api, workspaceId)).not.toContain(profile!.id);
+    const again = await api.post(`${WORKSPACES}/${workspaceId}/members`, { profileId: profile!.id });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/removed/);
+  });
+
+  it("a deleted membership removes the profile from that organization only", async () => {
+    const first = await organization();
+    const second = await organization();
+    const { user, membership } = workos.person(first.org, { email: "two.orgs@acme.test" });
+    workos.addMembership(user.id, second.org);
+    await sync();
+    const [profile] = await findByEmail(first.api, "two.orgs@acme.test");
+    const workspaceId = await workspaceWith(first.api, profile!.id);
+
+    workos.removeMembership(membership.id);
+    await sync();
+    expect(await findByEmail(first.api, "two.orgs@acme.test")).toHaveLength(0);
+    expect(await memberIds(first.api, workspaceId)).toEqual([]);
+    expect(await findByEmail(second.api, "two.orgs@acme.test")).toHaveLength(1);
+  });
+
+  it("a deactivated membership ends access; reactivation makes the profile selectable again without restoring memberships", async () => {
+    const { org, api } = await organization();
+    const { membership } = workos.person(org, { email: "sabbatical@acme.test" });
+    await sync();
+    const [profile] = await findByEmail(api, "sabbatical@acme.test");
+    const workspaceId = await workspaceWith(api, profile!.id);
+
+    workos.setMembershipStatus(membership.id, "inactive");
+    await sync();
+    expect(await findByEmail(api, "sabbatical@acme.test")).toHaveLength(0);
+    expect(await memberIds(api, workspaceId)).toEqual([]);
+
+    workos.setMembershipStatus(membership.id, "active");
+    await sync();
+    expect(await findByEmail(api, "sabbatical@acme.test")).toMatchObject([{ id: profile!.id }]);
+    expect(await memberIds(api, workspaceId)).toEqual([]);
+    const readded = await api.post(`${WORKSPACES}/${workspaceId}/members`, { profileId: profile!.id });
+    expect(readded.status).toBe(201);
+  });
+
+  it("a removed admin is refused with 403 even with a token still within its lifetime", async () => {
+    const { api, admin } = await organization();
+    expect((await api.get(WORKSPACES)).status).toBe(200);
+    workos.deleteUser(admin.id);
+    await sync();
+    const response = await api.get(WORKSPACES);
+    expect(response.status).toBe(403);
+    expect(response.body.code).toBe("FORBIDDEN");
+  });
+
+  it("a re-created membership after deletion brings the person back", async () => {
+    const { org, api } = await organization();
+    const { user, membership } = workos.person(org, { email: "boomerang@acme.test" });
+    await sync();
+    workos.removeMembership(membership.id);
+    await sync();
+    expect(await findByEmail(api, "boomerang@acme.test")).toHaveLength(0);
+    workos.addMembership(user.id, org);
+    await sync();
+    expect(await findByEmail(api, "boomerang@acme.test")).toHaveLength(1);
+  });
+});
+
+describe("replays and ordering", () => {
+  it("applying the same events again changes nothing", async () => {
+    const { org } = await organization();
+    const { user, membership } = workos.person(org, { email: "replayed@acme.test" });
+    workos.updateUser(user.id, { firstName: "Re" });
+    workos.setMembershipStatus(membership.id, "inactive");
+    await sync();
+    const before = await snapshot();
+    // Every event again, as webhook deliveries (WorkOS retries, or sends what the poll already read).
+    for (const event of workos.events) {
+      const { body, signature } = workos.webhookDelivery(event);
+      const response = await new RestClient(server.url).post("/webhooks/workos", undefined, {
+        rawBody: body,
+        headers: { "content-type": "application/json", "workos-signature": signature },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.applied).toBe(false);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("an older change arriving after a newer one is ignored", async () => {
+    const { org, api } = await organization();
+    const { user } = workos.person(org, { email: "first@acme.test", firstName: "First" });
+    workos.updateUser(user.id, { email: "second@acme.test", firstName: "Second" });
+    workos.updateUser(user.id, { email: "third@acme.test", firstName: "Third" });
+    // The newest change arrives first, by webhook; the poll then reads all three in order.
+    const newest = workos.events.at(-1)!;
+    const { body, signature } = workos.webhookDelivery(newest);
+    const delivered = await new RestClient(server.url).post("/webhooks/workos", undefined, {
+      rawBody: body,
+      headers: { "content-type": "application/json", "workos-signature": signature },
+    });
+    expect(delivered.body.applied).toBe(true);
+    await sync();
+    expect(await findByEmail(api, "third@acme.test")).toMatchObject([{ name: "Third" }]);
+    expect(await findByEmail(api, "second@acme.test")).toHaveLength(0);
+  });
+
+  it("a second pass with nothing new applies nothing and keeps the cursor", async () => {
+    await organization();
+    const first = await sync();
+    const second = await sync();
+    expect(second.applied).toBe(0);
+    expect(second.cursor).toBe(first.cursor);
+    expect(await server.directorySync!.cursor()).toBe(workos.events.at(-1)!.id);
+  });
+});
+
+describe("the cursor lives in the database", () => {
+  it("survives a restart: the new process resumes after the last applied event", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "workos-restart-"));
+    const env = workos.env({ DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}` });
+    try {
+      const org = `org_restart_${Date.now()}`;
+      const first = await startTestServer(env);
+      workos.person(org, { email: "before.restart@acme.test" });
+      const passed = await first.directorySync!.runOnce();
+      const cursor = passed.cursor;
+      expect(cursor).toBe(workos.events.at(-1)!.id);
+      await first.close();
+
+      workos.person(org, { email: "after.restart@acme.test" });
+      const second = await startTestServer(env);
+      try {
+        expect(await second.directorySync!.cursor()).toBe(cursor);
+        const calls = workos.eventCursors.length;
+        const resumed = await second.directorySync!.runOnce();
+        expect(workos.eventCursors[calls]).toBe(cursor);
+        expect(resumed.applied).toBe(2);
+        const profiles = await second.db.read((manager) =>
+          manager.query("SELECT email FROM profiles WHERE removed_at IS NULL ORDER BY email"),
+        );
+        expect(profiles.map((row: { email: string }) => row.email)).toEqual(
+          expect.arrayContaining(["after.restart@acme.test", "before.restart@acme.test"]),
+        );
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the server polls on an interval", () => {
+  it("applies new events without being asked when WORKOS_SYNC_INTERVAL_SECONDS is set", async () => {
+    const polling = await startTestServer(workos.env({ WORKOS_SYNC_INTERVAL_SECONDS: "1" }));
+    try {
+      const org = `org_interval_${Date.now()}`;
+      workos.person(org, { email: "polled@acme.test" });
+      const deadline = Date.now() + 10_000;
+      let found = 0;
+      while (Date.now() < deadline && found === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const rows = await polling.db.read((manager) =>
+          manager.query("SELECT id FROM profiles WHERE email = 'polled@acme.test'"),
+        );
+        found = rows.length;
+      }
+      expect(found).toBe(1);
+    } finally {
+      await polling.close();
+    }
+  });
+});
