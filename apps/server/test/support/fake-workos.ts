@@ -91,12 +91,13 @@ export class FakeWorkos {
   ) {}
 
   static async start(): Promise<FakeWorkos> {
-    let fake: FakeWorkos | undefined;
-    const server = createServer((req, res) => fake!.handle(req, res));
+    const holder: { fake?: FakeWorkos } = {};
+    const server = createServer((req, res) => holder.fake!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeWorkos(server, `http://127.0.0.1:${port}`);
+    const fake = new FakeWorkos(server, `http://127.0.0.1:${port}`);
     fake.published.push(await FakeWorkos.newKey());
+    holder.fake = fake;
     return fake;
   }
 

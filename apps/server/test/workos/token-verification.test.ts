@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { base64url, SignJWT } from "jose";
@@ -128,6 +128,7 @@ describe("WorkOS access tokens", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(server.devKey).toBeUndefined();
+    expect(existsSync(join(server.config.dataDir, "dev-jwt-key.json"))).toBe(false);
     expect((await api.get("/.well-known/jwks.json")).status).toBe(404);
   });
 
