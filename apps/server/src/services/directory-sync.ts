@@ -3,7 +3,13 @@ import type { Database } from "../db/database.ts";
 import { isUniqueViolation } from "../db/database.ts";
 import { DirectorySyncEventEntity, DirectorySyncStateEntity, DirectoryUserEntity } from "../db/entities.ts";
 import type { Logger } from "../logger.ts";
-import { type ApplyOutcome, applyDirectoryEvents, type DirectoryEvent, type DirectoryUser } from "./directory-events.ts";
+import {
+  type ApplyOutcome,
+  applyDirectoryEvents,
+  type DirectoryEvent,
+  type DirectoryMembership,
+  type DirectoryUser,
+} from "./directory-events.ts";
 
 /** Where directory events come from: the WorkOS Events API (see `workos/directory-source.ts`). */
 export interface DirectorySource {
@@ -11,11 +17,23 @@ export interface DirectorySource {
   listEvents(after: string | undefined, limit: number): Promise<DirectoryEvent[]>;
   /** The user, or undefined when WorkOS no longer has them. */
   getUser(userId: string): Promise<DirectoryUser | undefined>;
+  /** Every organization's id (for the full import). */
+  listOrganizationIds(): Promise<string[]>;
+  /** An organization's memberships, every status, and its users, as they are now. */
+  listOrganizationDirectory(organizationId: string): Promise<{ users: DirectoryUser[]; memberships: DirectoryMembership[] }>;
 }
 
 export interface SyncPassResult extends ApplyOutcome {
   pages: number;
   cursor: string | null;
+  /** Set when the pass began with a full import (the first pass ever, or `full: true`). */
+  imported?: ImportResult;
+}
+
+export interface ImportResult {
+  organizations: number;
+  profilesChanged: number;
+  membershipsEnded: number;
 }
 
 const STATE_ID = "workos-events";
@@ -42,9 +60,13 @@ export class DirectorySync {
     private readonly options: { pageSize: number; onChange?: () => void },
   ) {}
 
-  /** One pass to the end of the event stream. Calls made while a pass runs share it. */
-  runOnce(): Promise<SyncPassResult> {
-    this.running ??= this.pass().finally(() => {
+  /**
+   * One pass to the end of the event stream. Calls made while a pass runs share it. The first pass
+   * ever (or `full`) first imports every organization as it is now: the Events API only keeps recent
+   * events, and people whose last change is older would otherwise never appear.
+   */
+  runOnce(options: { full?: boolean } = {}): Promise<SyncPassResult> {
+    this.running ??= this.pass(options.full ?? false).finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -86,9 +108,40 @@ export class DirectorySync {
     return this.db.read(async (manager) => (await readState(manager)).eventsCursor);
   }
 
-  private async pass(): Promise<SyncPassResult> {
+  /**
+   * Applies every organization's current memberships and users as synthetic events whose ids name the
+   * state (`import:<id>:<updated_at>`): importing an unchanged directory again is a no-op, and events
+   * older than the imported state are ignored by the usual ordering rules.
+   */
+  async importAll(): Promise<ImportResult> {
+    const result: ImportResult = { organizations: 0, profilesChanged: 0, membershipsEnded: 0 };
+    for (const organizationId of await this.source.listOrganizationIds()) {
+      const { users, memberships } = await this.source.listOrganizationDirectory(organizationId);
+      const events: DirectoryEvent[] = [
+        ...users.map((user): DirectoryEvent => ({ id: importId("user", user), createdAt: user.updatedAt, type: "user.updated", user })),
+        ...memberships.map(
+          (membership: DirectoryMembership): DirectoryEvent => ({
+            id: importId("membership", membership),
+            createdAt: membership.updatedAt,
+            type: "organization_membership.updated",
+            membership,
+          }),
+        ),
+      ];
+      const outcome = await this.retryingRace(() => this.db.write((manager) => applyDirectoryEvents(manager, events)));
+      result.organizations++;
+      result.profilesChanged += outcome.profilesChanged;
+      result.membershipsEnded += outcome.membershipsEnded;
+      if (outcome.profilesChanged > 0) this.options.onChange?.();
+    }
+    return result;
+  }
+
+  private async pass(full: boolean): Promise<SyncPassResult> {
     const total: SyncPassResult = { applied: 0, skipped: 0, profilesChanged: 0, membershipsEnded: 0, pages: 0, cursor: null };
-    let cursor = await this.cursor();
+    const state = await this.db.read((manager) => readState(manager));
+    if (full || (state.lastRunAt === null && state.eventsCursor === null)) total.imported = await this.importAll();
+    let cursor = state.eventsCursor;
     for (;;) {
       const events = await this.source.listEvents(cursor ?? undefined, this.options.pageSize);
       if (events.length === 0) break;
@@ -184,6 +237,10 @@ export class DirectorySync {
 }
 
 /** `lock`: PostgreSQL row lock, so two passes in two processes take turns on the cursor. */
+function importId(kind: "user" | "membership", item: { id: string; updatedAt: string }): string {
+  return `import:${kind}:${item.id}:${item.updatedAt}`.slice(0, 255);
+}
+
 async function readState(manager: EntityManager, options: { lock?: boolean } = {}) {
   const query = manager.createQueryBuilder(DirectorySyncStateEntity, "s").where("s.id = :id", { id: STATE_ID });
   if (options.lock && manager.connection.options.type === "postgres") query.setLock("pessimistic_write");

@@ -1,4 +1,4 @@
-import { type Event, NotFoundException, type User, type WorkOS } from "@workos-inc/node";
+import { type Event, NotFoundException, type OrganizationMembership, type User, type WorkOS } from "@workos-inc/node";
 import {
   DIRECTORY_EVENT_TYPES,
   type DirectoryEvent,
@@ -22,6 +22,31 @@ export function workosDirectorySource(workos: WorkOS): DirectorySource {
         throw error;
       }
     },
+    async listOrganizationIds() {
+      const organizations = await (await workos.organizations.listOrganizations({ order: "asc" })).autoPagination();
+      return organizations.map((organization) => organization.id);
+    },
+    async listOrganizationDirectory(organizationId) {
+      const memberships = await (
+        await workos.userManagement.listOrganizationMemberships({
+          organizationId,
+          statuses: ["active", "inactive", "pending"],
+          order: "asc",
+        })
+      ).autoPagination();
+      const users = await (await workos.userManagement.listUsers({ organizationId, order: "asc" })).autoPagination();
+      return { users: users.map(toDirectoryUser), memberships: memberships.map(toDirectoryMembership) };
+    },
+  };
+}
+
+function toDirectoryMembership(membership: OrganizationMembership): DirectoryMembership {
+  return {
+    id: membership.id,
+    userId: membership.userId,
+    organizationId: membership.organizationId,
+    status: membership.status,
+    updatedAt: membership.updatedAt,
   };
 }
 
@@ -35,16 +60,8 @@ export function toDirectoryEvent(event: Event): DirectoryEvent | undefined {
       return { ...base, type: event.event, user: toDirectoryUser(event.data) };
     case "organization_membership.created":
     case "organization_membership.updated":
-    case "organization_membership.deleted": {
-      const membership: DirectoryMembership = {
-        id: event.data.id,
-        userId: event.data.userId,
-        organizationId: event.data.organizationId,
-        status: event.data.status,
-        updatedAt: event.data.updatedAt,
-      };
-      return { ...base, type: event.event, membership };
-    }
+    case "organization_membership.deleted":
+      return { ...base, type: event.event, membership: toDirectoryMembership(event.data) };
     default:
       return undefined;
   }

@@ -81,6 +81,10 @@ export class FakeWorkos {
   readonly events: WireEvent[] = [];
   readonly users = new Map<string, WireUser>();
   readonly memberships = new Map<string, WireMembership>();
+  /** Organizations, in creation order; one appears with its first membership. */
+  readonly organizations = new Map<string, { object: "organization"; id: string; name: string; created_at: string; updated_at: string }>();
+  /** Every list call (organizations, users, memberships) received: path and query. */
+  readonly listCalls: string[] = [];
   private sequence = 0;
   private clock = Date.parse("2026-01-01T00:00:00.000Z");
   private readonly hanging = new Set<ServerResponse>();
@@ -204,6 +208,15 @@ export class FakeWorkos {
 
   addMembership(userId: string, organizationId: string, status: WireMembership["status"] = "active"): WireMembership {
     const at = this.tick();
+    if (!this.organizations.has(organizationId)) {
+      this.organizations.set(organizationId, {
+        object: "organization",
+        id: organizationId,
+        name: `Organization ${organizationId}`,
+        created_at: at,
+        updated_at: at,
+      });
+    }
     const membership: WireMembership = {
       object: "organization_membership",
       id: `om_${randomUUID().replaceAll("-", "").slice(0, 26)}`,
@@ -241,6 +254,11 @@ export class FakeWorkos {
     const user = this.createUser(person);
     const membership = this.addMembership(user.id, organizationId);
     return { user, membership };
+  }
+
+  /** Forgets every event so far, as WorkOS does after its retention period. */
+  expireEvents(): void {
+    this.events.length = 0;
   }
 
   /** An event of a type directory sync does not use (it must be skipped, not fail). */
@@ -306,6 +324,20 @@ export class FakeWorkos {
       return json(res, 401, { message: "Unauthorized", code: "unauthorized" });
     }
     if (req.method === "GET" && url.pathname === "/events") return this.serveEvents(url, res);
+    if (req.method === "GET" && url.pathname === "/organizations") {
+      return this.serveList(url, res, [...this.organizations.values()].map((org) => ({ ...org, domains: [] })));
+    }
+    if (req.method === "GET" && url.pathname === "/user_management/organization_memberships") {
+      const org = url.searchParams.get("organization_id");
+      const statuses = (url.searchParams.get("statuses") ?? "active,pending").split(",");
+      const items = [...this.memberships.values()].filter((m) => m.organization_id === org && statuses.includes(m.status));
+      return this.serveList(url, res, items);
+    }
+    if (req.method === "GET" && url.pathname === "/user_management/users") {
+      const org = url.searchParams.get("organization_id");
+      const members = new Set([...this.memberships.values()].filter((m) => m.organization_id === org).map((m) => m.user_id));
+      return this.serveList(url, res, [...this.users.values()].filter((user) => !org || members.has(user.id)));
+    }
     const user = /^\/user_management\/users\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && user) {
       const found = this.users.get(decodeURIComponent(user[1]!));
@@ -328,6 +360,18 @@ export class FakeWorkos {
       default:
         return json(res, 200, { keys: this.published.map((key) => key.publicJwk) });
     }
+  }
+
+  /** WorkOS list pagination: `order` (default desc), `limit`, `after` (the last id of the previous page). */
+  private serveList(url: URL, res: ServerResponse, items: { id: string }[]): void {
+    this.listCalls.push(`${url.pathname}${url.search}`);
+    const ordered = url.searchParams.get("order") === "asc" ? items : [...items].reverse();
+    const limit = Number(url.searchParams.get("limit") ?? "10");
+    const after = url.searchParams.get("after");
+    const start = after ? ordered.findIndex((item) => item.id === after) + 1 : 0;
+    const data = ordered.slice(start, start + limit);
+    const more = start + limit < ordered.length;
+    json(res, 200, { object: "list", data, list_metadata: { before: null, after: more ? data[data.length - 1]!.id : null } });
   }
 
   private serveEvents(url: URL, res: ServerResponse): void {

@@ -307,3 +307,45 @@ describe("the server polls on an interval", () => {
     }
   });
 });
+
+describe("the full import", () => {
+  let fresh: FakeWorkos;
+  let importing: TestServer;
+  beforeAll(async () => {
+    fresh = await FakeWorkos.start();
+  });
+  afterAll(async () => {
+    await importing?.close();
+    await fresh?.close();
+  });
+
+  it("the first pass ever imports organizations whose events WorkOS no longer keeps, page by page", async () => {
+    const org = "org_long_standing";
+    const { user: admin } = fresh.person(org, { email: "admin@old.test", firstName: "Old", lastName: "Admin" });
+    for (let i = 0; i < 104; i++) fresh.person(org, { email: `member${String(i).padStart(3, "0")}@old.test` });
+    const { membership: away } = fresh.person(org, { email: "away@old.test" });
+    fresh.setMembershipStatus(away.id, "inactive");
+    fresh.expireEvents();
+
+    importing = await startTestServer(fresh.env());
+    const result = await importing.directorySync!.runOnce();
+    expect(result.imported).toMatchObject({ organizations: 1, profilesChanged: 106 });
+    expect(result.applied).toBe(0);
+    expect(fresh.listCalls.filter((call) => call.startsWith("/user_management/organization_memberships")).length).toBeGreaterThan(1);
+
+    const api = new RestClient(importing.url, await fresh.token({ org, user: admin.id }));
+    const people = await api.walk(PROFILES, { limit: 100 });
+    expect(people).toHaveLength(105);
+    expect(people).toContainEqual(expect.objectContaining({ email: "admin@old.test", name: "Old Admin" }));
+    expect(people.some((person: { email: string }) => person.email === "away@old.test")).toBe(false);
+  });
+
+  it("importing an unchanged directory again changes nothing; a later pass does not import", async () => {
+    const before = await importing.db.read((manager) => manager.query("SELECT * FROM profiles ORDER BY id"));
+    const again = await importing.directorySync!.runOnce({ full: true });
+    expect(again.imported).toMatchObject({ organizations: 1, profilesChanged: 0 });
+    expect(await importing.db.read((manager) => manager.query("SELECT * FROM profiles ORDER BY id"))).toEqual(before);
+    const later = await importing.directorySync!.runOnce();
+    expect(later.imported).toBeUndefined();
+  });
+});
