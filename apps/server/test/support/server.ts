@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DevKeyPair } from "../../src/auth/dev-keys.ts";
 import { signDevToken } from "../../src/auth/tokens.ts";
-import { loadConfig, type Config } from "../../src/config.ts";
+import { type AuthConfig, loadConfig, type Config } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 
@@ -15,38 +16,62 @@ export interface TokenOptions {
   expiresInSeconds?: number;
 }
 
+/** A dev-mode server: tokens signed by its local key. */
 export interface TestServer extends RunningServer {
-  config: Config;
-  /** A token signed by this server's dev key (dev mode only; in WorkOS mode the fake WorkOS signs). */
+  config: Config & { auth: Extract<AuthConfig, { mode: "dev" }> };
+  devKey: DevKeyPair;
+  /** A token signed by this server's dev key. */
   token(options: TokenOptions): Promise<string>;
+}
+
+/** A WorkOS-mode server: tokens and directory come from (a fake) WorkOS, see `fake-workos.ts`. */
+export interface WorkosTestServer extends RunningServer {
+  config: Config;
 }
 
 /**
  * The real server, on a loopback port, over a database of its own in a temporary directory.
- * `env` adds or overrides environment variables (DATABASE_URL, ...).
+ * `env` adds or overrides environment variables (DATABASE_URL, ...). Dev mode.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "workspace-admin-test-"));
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
-  const running = await startServer(config, createLogger(config));
+  const { running, config, close } = await launch(env);
+  if (config.auth.mode !== "dev" || !running.devKey) {
+    await close();
+    throw new Error("startTestServer is dev mode; use startWorkosTestServer with WORKOS_* settings");
+  }
+  const auth = config.auth;
+  const devKey = running.devKey;
   return {
     ...running,
-    config,
-    token: async (options) => {
-      if (config.auth.mode !== "dev" || !running.devKey) throw new Error("WorkOS mode: sign tokens with the fake WorkOS");
-      return signDevToken(running.devKey, {
-        issuer: config.auth.issuer,
+    config: { ...config, auth },
+    devKey,
+    token: (options) =>
+      signDevToken(devKey, {
+        issuer: auth.issuer,
         organizationId: options.org,
         userId: options.user,
         role: options.role,
         email: options.email,
         name: options.name,
         expiresInSeconds: options.expiresInSeconds,
-      });
-    },
-    close: async () => {
-      await running.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+      }),
+    close,
   };
+}
+
+/** The real server in WorkOS mode: `env` carries the WORKOS_* settings (`FakeWorkos.env()`). */
+export async function startWorkosTestServer(env: Record<string, string>): Promise<WorkosTestServer> {
+  const { running, config, close } = await launch(env);
+  return { ...running, config, close };
+}
+
+async function launch(env: Record<string, string>) {
+  const dataDir = mkdtempSync(join(tmpdir(), "workspace-admin-test-"));
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
+  const running = await startServer(config, createLogger(config));
+  const close = async () => {
+    await running.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { running, config, close };
 }

@@ -3,18 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeWorkos } from "../support/fake-workos.ts";
-import { RestClient, startTestServer, type TestServer } from "../support/index.ts";
+import { RestClient, startWorkosTestServer, type WorkosTestServer } from "../support/index.ts";
 
 const PROFILES = "/v1/account/profiles";
 const WORKSPACES = "/v1/account/workspaces";
 
 let workos: FakeWorkos;
-let server: TestServer;
+let server: WorkosTestServer;
 let sequence = 0;
 
 beforeAll(async () => {
   workos = await FakeWorkos.start();
-  server = await startTestServer(workos.env());
+  server = await startWorkosTestServer(workos.env());
 });
 afterAll(async () => {
   await server?.close();
@@ -256,7 +256,7 @@ describe("the cursor lives in the database", () => {
     const env = workos.env({ DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}` });
     try {
       const org = `org_restart_${Date.now()}`;
-      const first = await startTestServer(env);
+      const first = await startWorkosTestServer(env);
       workos.person(org, { email: "before.restart@acme.test" });
       const passed = await first.directorySync!.runOnce();
       const cursor = passed.cursor;
@@ -264,7 +264,7 @@ describe("the cursor lives in the database", () => {
       await first.close();
 
       workos.person(org, { email: "after.restart@acme.test" });
-      const second = await startTestServer(env);
+      const second = await startWorkosTestServer(env);
       try {
         expect(await second.directorySync!.cursor()).toBe(cursor);
         const calls = workos.eventCursors.length;
@@ -288,7 +288,7 @@ describe("the cursor lives in the database", () => {
 
 describe("the server polls on an interval", () => {
   it("applies new events without being asked when WORKOS_SYNC_INTERVAL_SECONDS is set", async () => {
-    const polling = await startTestServer(workos.env({ WORKOS_SYNC_INTERVAL_SECONDS: "1" }));
+    const polling = await startWorkosTestServer(workos.env({ WORKOS_SYNC_INTERVAL_SECONDS: "1" }));
     try {
       const org = `org_interval_${Date.now()}`;
       workos.person(org, { email: "polled@acme.test" });
@@ -310,7 +310,7 @@ describe("the server polls on an interval", () => {
 
 describe("the full import", () => {
   let fresh: FakeWorkos;
-  let importing: TestServer;
+  let importing: WorkosTestServer;
   beforeAll(async () => {
     fresh = await FakeWorkos.start();
   });
@@ -327,7 +327,7 @@ describe("the full import", () => {
     fresh.setMembershipStatus(away.id, "inactive");
     fresh.expireEvents();
 
-    importing = await startTestServer(fresh.env());
+    importing = await startWorkosTestServer(fresh.env());
     const result = await importing.directorySync!.runOnce();
     expect(result.imported).toMatchObject({ organizations: 1, profilesChanged: 106 });
     expect(result.applied).toBe(0);

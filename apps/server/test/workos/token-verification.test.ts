@@ -6,19 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrCreateDevKey } from "../../src/auth/dev-keys.ts";
 import { signDevToken } from "../../src/auth/tokens.ts";
 import { FakeWorkos } from "../support/fake-workos.ts";
-import { RestClient, startTestServer, type TestServer } from "../support/index.ts";
+import { RestClient, startWorkosTestServer, type WorkosTestServer } from "../support/index.ts";
 
 const WORKSPACES = "/v1/account/workspaces";
 
 let workos: FakeWorkos;
-let server: TestServer;
+let server: WorkosTestServer;
 let api: RestClient;
 const org = "org_verification";
 const admin = "user_verification_admin";
 
 beforeAll(async () => {
   workos = await FakeWorkos.start();
-  server = await startTestServer(workos.env());
+  server = await startWorkosTestServer(workos.env());
   api = new RestClient(server.url);
 });
 afterAll(async () => {
@@ -144,10 +144,10 @@ describe("WorkOS access tokens", () => {
 
 describe("JWKS outage", () => {
   let outage: FakeWorkos;
-  let cold: TestServer;
+  let cold: WorkosTestServer;
   beforeAll(async () => {
     outage = await FakeWorkos.start();
-    cold = await startTestServer(outage.env());
+    cold = await startWorkosTestServer(outage.env());
   });
   afterAll(async () => {
     await cold?.close();
@@ -167,7 +167,7 @@ describe("JWKS outage", () => {
   });
 
   it("is 503 when the JWKS server is unreachable", async () => {
-    const gone = await startTestServer(outage.env({ WORKOS_JWKS_URL: "http://127.0.0.1:1/sso/jwks/none" }));
+    const gone = await startWorkosTestServer(outage.env({ WORKOS_JWKS_URL: "http://127.0.0.1:1/sso/jwks/none" }));
     try {
       const response = await new RestClient(gone.url).get(WORKSPACES, { token: await outage.token({ org, user: admin }) });
       expect(response.status).toBe(503);

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeWorkos, type WireEvent } from "../support/fake-workos.ts";
-import { RestClient, startTestServer, type TestServer } from "../support/index.ts";
+import { RestClient, startWorkosTestServer, type WorkosTestServer } from "../support/index.ts";
 
 const WEBHOOK = "/webhooks/workos";
 
 let workos: FakeWorkos;
-let server: TestServer;
+let server: WorkosTestServer;
 let client: RestClient;
 let sequence = 0;
 
 beforeAll(async () => {
   workos = await FakeWorkos.start();
-  server = await startTestServer(workos.env());
+  server = await startWorkosTestServer(workos.env());
   client = new RestClient(server.url);
 });
 afterAll(async () => {
@@ -130,7 +130,7 @@ describe("without WORKOS_WEBHOOK_SECRET", () => {
   it("there is no webhook route", async () => {
     const env = workos.env();
     delete env.WORKOS_WEBHOOK_SECRET;
-    const other = await startTestServer(env);
+    const other = await startWorkosTestServer(env);
     try {
       const { body, signature } = workos.webhookDelivery(workos.events[0] ?? workos.emitUnrelated());
       const response = await new RestClient(other.url).post(WEBHOOK, undefined, {
