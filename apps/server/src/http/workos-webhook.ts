@@ -1,4 +1,4 @@
-import type { WorkOS } from "@workos-inc/node";
+import { SignatureVerificationException, type WorkOS } from "@workos-inc/node";
 import express, { type Router } from "express";
 import type { Logger } from "../logger.ts";
 import type { DirectorySync } from "../services/directory-sync.ts";
@@ -51,16 +51,24 @@ export function workosWebhookRouter(options: WorkosWebhookOptions): Router {
           secret: options.secret,
           tolerance: options.toleranceSeconds * 1000,
         });
-      } catch {
-        sendError(res, "UNAUTHORIZED", "The WorkOS signature does not match");
+      } catch (error) {
+        if (error instanceof SignatureVerificationException) {
+          sendError(res, "UNAUTHORIZED", "The WorkOS signature does not match");
+          return;
+        }
+        // Signed by WorkOS but not an event the SDK can read: nothing to apply, and retrying won't help.
+        options.logger.warn({ err: error }, "unreadable WorkOS webhook event");
+        sendError(res, "BAD_REQUEST", "The body is not a WorkOS event");
         return;
       }
-      const directoryEvent = toDirectoryEvent(event);
+      // The SDK answers undefined for event types it does not know.
+      const directoryEvent = toDirectoryEvent(event as typeof event | undefined);
       if (!directoryEvent) {
         res.status(200).json({ received: true, applied: false });
         return;
       }
       const outcome = await options.sync.applyEvents([directoryEvent]);
+      if (outcome.applied > 0) options.logger.info({ event: directoryEvent.id, type: directoryEvent.type }, "webhook event applied");
       res.status(200).json({ received: true, applied: outcome.applied > 0 });
     } catch (error) {
       next(error);

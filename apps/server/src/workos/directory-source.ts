@@ -51,7 +51,8 @@ function toDirectoryMembership(membership: OrganizationMembership): DirectoryMem
 }
 
 /** The SDK's event, if it is one directory sync applies; anything else is ignored. */
-export function toDirectoryEvent(event: Event): DirectoryEvent | undefined {
+export function toDirectoryEvent(event: Event | undefined): DirectoryEvent | undefined {
+  if (!event) return undefined;
   const base = { id: event.id, createdAt: event.createdAt };
   switch (event.event) {
     case "user.created":
@@ -70,7 +71,7 @@ export function toDirectoryEvent(event: Event): DirectoryEvent | undefined {
 function toDirectoryUser(user: User): DirectoryUser {
   return {
     id: user.id,
-    email: user.email,
+    email: user.email ?? "",
     firstName: user.firstName,
     lastName: user.lastName,
     updatedAt: user.updatedAt,

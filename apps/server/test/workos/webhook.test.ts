@@ -82,6 +82,22 @@ describe("POST /webhooks/workos", () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ received: true, applied: false });
   });
+
+  it("acknowledges a signed event of a type the SDK does not know (a newer WorkOS)", async () => {
+    const before = await tables();
+    const event: WireEvent = {
+      object: "event",
+      id: "event_from_the_future",
+      event: "widget.frobbed",
+      data: { id: "widget_1" },
+      created_at: new Date().toISOString(),
+      context: {},
+    };
+    const response = await deliverEvent(event);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ received: true, applied: false });
+    expect(await tables()).toEqual(before);
+  });
 });
 
 describe("a bad signature is 401 and changes nothing", () => {
