@@ -75,6 +75,8 @@ export class FakeWorkos {
   /** Keys published in the JWKS; the last one signs new tokens. */
   published: SigningKey[] = [];
   jwksMode: JwksMode = "up";
+  /** When it answers true for an Events API call's `after`, the call gets a 503. */
+  failEvents: (after: string | null) => boolean = () => false;
   jwksRequests = 0;
   /** The `after` of every Events API call, in order (null: from the start). */
   readonly eventCursors: (string | null)[] = [];
@@ -381,6 +383,7 @@ export class FakeWorkos {
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return json(res, 422, { message: "bad limit" });
     const after = url.searchParams.get("after");
     this.eventCursors.push(after);
+    if (this.failEvents(after)) return json(res, 503, { message: "Service unavailable" });
     let start = 0;
     if (after) {
       const index = this.events.findIndex((event) => event.id === after);

@@ -250,6 +250,35 @@ describe("replays and ordering", () => {
   });
 });
 
+describe("failures", () => {
+  it("a WorkOS outage mid-pass keeps the pages already applied, and the next pass resumes after them", async () => {
+    const outage = await FakeWorkos.start();
+    const small = await startWorkosTestServer(outage.env({ WORKOS_SYNC_PAGE_SIZE: "2" }));
+    try {
+      await small.directorySync!.runOnce(); // the first pass's full import, of nothing yet
+      const org = "org_outage";
+      outage.person(org, { email: "page.one@acme.test" });
+      outage.person(org, { email: "page.two@acme.test" });
+      const firstPage = outage.events[1]!.id;
+      outage.failEvents = (after) => after === firstPage;
+
+      await expect(small.directorySync!.runOnce()).rejects.toThrow();
+      expect(await small.directorySync!.cursor()).toBe(firstPage);
+      const emails = async () =>
+        (await small.db.read((m) => m.query("SELECT email FROM profiles ORDER BY email"))).map((r: { email: string }) => r.email);
+      expect(await emails()).toEqual(["page.one@acme.test"]);
+
+      outage.failEvents = () => false;
+      const resumed = await small.directorySync!.runOnce();
+      expect(resumed.applied).toBe(2);
+      expect(await emails()).toEqual(["page.one@acme.test", "page.two@acme.test"]);
+    } finally {
+      await small.close();
+      await outage.close();
+    }
+  });
+});
+
 describe("the cursor lives in the database", () => {
   it("survives a restart: the new process resumes after the last applied event", async () => {
     const dir = mkdtempSync(join(tmpdir(), "workos-restart-"));
