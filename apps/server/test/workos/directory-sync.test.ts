@@ -315,6 +315,34 @@ describe("the cursor lives in the database", () => {
   });
 });
 
+describe("two processes syncing one database", () => {
+  it("passes running at once apply every event exactly once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "workos-twice-"));
+    const source = await FakeWorkos.start();
+    const env = source.env({ DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}`, WORKOS_SYNC_PAGE_SIZE: "3" });
+    const a = await startWorkosTestServer(env);
+    const b = await startWorkosTestServer(env);
+    try {
+      await Promise.all([a.directorySync!.runOnce(), b.directorySync!.runOnce()]);
+      for (let i = 0; i < 10; i++) source.person("org_twice", { email: `twice${i}@acme.test` });
+      const results = await Promise.all([a.directorySync!.runOnce(), b.directorySync!.runOnce()]);
+      expect(results[0].applied + results[1].applied).toBe(20);
+      const counts = await a.db.read(async (m) => ({
+        events: await m.query("SELECT COUNT(*) AS n FROM directory_sync_events WHERE event_id LIKE 'event_%'"),
+        profiles: await m.query("SELECT COUNT(*) AS n FROM profiles"),
+      }));
+      expect(Number(counts.events[0].n)).toBe(20);
+      expect(Number(counts.profiles[0].n)).toBe(10);
+      expect(await b.directorySync!.cursor()).toBe(source.events.at(-1)!.id);
+    } finally {
+      await a.close();
+      await b.close();
+      await source.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the server polls on an interval", () => {
   it("applies new events without being asked when WORKOS_SYNC_INTERVAL_SECONDS is set", async () => {
     const polling = await startWorkosTestServer(workos.env({ WORKOS_SYNC_INTERVAL_SECONDS: "1" }));
