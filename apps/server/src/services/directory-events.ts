@@ -120,15 +120,18 @@ export async function applyDirectoryEvents(
   return outcome;
 }
 
-/** Of `ids`, those already recorded. */
+/** Of `ids`, those already recorded. In chunks: a full import can hold more ids than a statement takes. */
 async function alreadyApplied(manager: EntityManager, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await manager
-    .createQueryBuilder(DirectorySyncEventEntity, "e")
-    .select('e.eventId AS "eventId"')
-    .where("e.eventId IN (:...ids)", { ids })
-    .getRawMany<{ eventId: string }>();
-  return new Set(rows.map((row) => row.eventId));
+  const seen = new Set<string>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const rows = await manager
+      .createQueryBuilder(DirectorySyncEventEntity, "e")
+      .select('e.eventId AS "eventId"')
+      .where("e.eventId IN (:...ids)", { ids: ids.slice(start, start + 500) })
+      .getRawMany<{ eventId: string }>();
+    for (const row of rows) seen.add(row.eventId);
+  }
+  return seen;
 }
 
 /** The writes of one event, counted. */
