@@ -182,3 +182,23 @@ describe("JWKS outage", () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe("unknown key ids", () => {
+  it("cannot make the server hammer WorkOS: within the cooldown they cause no refetch", async () => {
+    const source = await FakeWorkos.start();
+    const guarded = await startWorkosTestServer(source.env({ WORKOS_JWKS_COOLDOWN_MS: "60000" }));
+    try {
+      const client = new RestClient(guarded.url);
+      expect((await client.get(WORKSPACES, { token: await source.token({ org, user: admin }) })).status).toBe(200);
+      const fetches = source.jwksRequests;
+      for (let i = 0; i < 5; i++) {
+        const forged = await source.token({ org, user: admin, key: await FakeWorkos.newKey() });
+        expect((await client.get(WORKSPACES, { token: forged })).status).toBe(401);
+      }
+      expect(source.jwksRequests).toBe(fetches);
+    } finally {
+      await guarded.close();
+      await source.close();
+    }
+  });
+});
