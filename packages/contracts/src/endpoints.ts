@@ -1,6 +1,8 @@
 import type { z } from "zod";
+import { AuditEventPage, ListAuditEventsInput } from "./audit.ts";
 import {
   AddWorkspaceMemberInput,
+  GetWorkspaceMemberInput,
   ListWorkspaceMembersInput,
   RemoveWorkspaceMemberInput,
   WorkspaceMember,
@@ -24,11 +26,19 @@ export interface EndpointContract {
   /** Status of a successful REST answer. */
   successStatus: 200 | 201;
   summary: string;
-  tag: "Workspaces" | "Members" | "Profiles";
+  tag: "Workspaces" | "Members" | "Profiles" | "Audit";
   input: z.ZodObject;
   output: z.ZodType;
-  /** Error statuses this operation answers besides 401, 403 and 500, which every operation may. */
+  /**
+   * Error statuses this operation answers besides 401, 403 and 500, which every operation may. POST,
+   * PATCH and DELETE also list 409 and 422, which the `Idempotency-Key` layer answers (a key still in
+   * progress; a key reused for a different request).
+   */
   errors: readonly ErrorStatus[];
+  /** The answer carries an `ETag` (the resource's version). */
+  etag?: true;
+  /** Honors `If-Match`: a stale tag is a 412 and changes nothing. */
+  ifMatch?: true;
 }
 
 export type ErrorStatus = 400 | 404 | 409 | 412 | 413 | 415 | 422;
@@ -56,7 +66,8 @@ export const endpoints = {
     tag: "Workspaces",
     input: CreateWorkspaceInput,
     output: Workspace,
-    errors: [400, 409, 413, 415],
+    errors: [400, 409, 413, 415, 422],
+    etag: true,
   },
   "workspaces.get": {
     method: "GET",
@@ -67,6 +78,7 @@ export const endpoints = {
     input: GetWorkspaceInput,
     output: Workspace,
     errors: [400, 404],
+    etag: true,
   },
   "workspaces.update": {
     method: "PATCH",
@@ -76,7 +88,9 @@ export const endpoints = {
     tag: "Workspaces",
     input: UpdateWorkspaceInput,
     output: Workspace,
-    errors: [400, 404, 409, 413, 415],
+    errors: [400, 404, 409, 412, 413, 415, 422],
+    etag: true,
+    ifMatch: true,
   },
   "workspaces.archive": {
     method: "DELETE",
@@ -86,7 +100,9 @@ export const endpoints = {
     tag: "Workspaces",
     input: ArchiveWorkspaceInput,
     output: Workspace,
-    errors: [400, 404],
+    errors: [400, 404, 409, 412, 422],
+    etag: true,
+    ifMatch: true,
   },
   "members.list": {
     method: "GET",
@@ -106,7 +122,17 @@ export const endpoints = {
     tag: "Members",
     input: AddWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404, 409, 413, 415],
+    errors: [400, 404, 409, 413, 415, 422],
+  },
+  "members.get": {
+    method: "GET",
+    path: "/v1/account/workspaces/{workspaceId}/members/{profileId}",
+    successStatus: 200,
+    summary: "Get one member of a workspace by profile ID",
+    tag: "Members",
+    input: GetWorkspaceMemberInput,
+    output: WorkspaceMember,
+    errors: [400, 404],
   },
   "members.remove": {
     method: "DELETE",
@@ -116,7 +142,7 @@ export const endpoints = {
     tag: "Members",
     input: RemoveWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404],
+    errors: [400, 404, 409, 422],
   },
   "profiles.search": {
     method: "GET",
@@ -126,6 +152,16 @@ export const endpoints = {
     tag: "Profiles",
     input: SearchProfilesInput,
     output: ProfilePage,
+    errors: [400],
+  },
+  "audit.list": {
+    method: "GET",
+    path: "/v1/account/audit-events",
+    successStatus: 200,
+    summary: "List the account's audit events, newest first",
+    tag: "Audit",
+    input: ListAuditEventsInput,
+    output: AuditEventPage,
     errors: [400],
   },
 } as const satisfies Record<string, EndpointContract>;

@@ -17,5 +17,6 @@ function idSchema(prefix: string, description: string) {
 export const WorkspaceId = idSchema("ws", "Workspace id");
 export const ProfileId = idSchema("prof", "Profile id");
 export const ActorId = idSchema("act", "Actor id: the row linking a profile to a workspace");
+export const AuditEventId = idSchema("aud", "Audit event id (time-ordered)");
 
-export const idPrefixes = { workspace: "ws", profile: "prof", actor: "act", account: "acct" } as const;
+export const idPrefixes = { workspace: "ws", profile: "prof", actor: "act", account: "acct", audit: "aud" } as const;

@@ -1,3 +1,4 @@
+export * from "./audit.ts";
 export * from "./endpoints.ts";
 export * from "./errors.ts";
 export * from "./ids.ts";

@@ -26,3 +26,6 @@ export type AddWorkspaceMemberInput = z.input<typeof AddWorkspaceMemberInput>;
 
 export const RemoveWorkspaceMemberInput = AddWorkspaceMemberInput;
 export type RemoveWorkspaceMemberInput = z.input<typeof RemoveWorkspaceMemberInput>;
+
+export const GetWorkspaceMemberInput = AddWorkspaceMemberInput;
+export type GetWorkspaceMemberInput = z.input<typeof GetWorkspaceMemberInput>;

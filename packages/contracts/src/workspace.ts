@@ -28,6 +28,11 @@ export const Workspace = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
     archivedAt: Timestamp.nullable(),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: "Starts at 1 and grows with every change; the `ETag` is this number in quotes" }),
   })
   .meta({ id: "Workspace" });
 export type Workspace = z.infer<typeof Workspace>;

@@ -169,6 +169,73 @@ export const DirectorySyncEventEntity = new EntitySchema<DirectorySyncEventRow>(
   },
 });
 
+/** One change, written in the same transaction as the change. `changes` is JSON text (portable). */
+export interface AuditEventRow {
+  id: string;
+  accountId: string;
+  occurredAt: string;
+  actorProfileId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  workspaceId: string | null;
+  requestId: string | null;
+  changes: string;
+}
+
+export const AuditEventEntity = new EntitySchema<AuditEventRow>({
+  name: "AuditEvent",
+  tableName: "audit_events",
+  columns: {
+    id: { type: "varchar", length: 40, primary: true },
+    accountId: { type: "varchar", length: 40, name: "account_id" },
+    occurredAt: { type: "varchar", length: 30, name: "occurred_at" },
+    actorProfileId: { type: "varchar", length: 40, name: "actor_profile_id", nullable: true },
+    action: { type: "varchar", length: 64 },
+    targetType: { type: "varchar", length: 32, name: "target_type" },
+    targetId: { type: "varchar", length: 40, name: "target_id" },
+    workspaceId: { type: "varchar", length: 40, name: "workspace_id", nullable: true },
+    requestId: { type: "varchar", length: 128, name: "request_id", nullable: true },
+    changes: { type: "text" },
+  },
+});
+
+/**
+ * A claimed `Idempotency-Key` of one account: `in_progress` while the first request runs, then
+ * `completed` with the answer to replay. The primary key (account, key) decides concurrent claims.
+ */
+export interface IdempotencyKeyRow {
+  accountId: string;
+  key: string;
+  fingerprint: string;
+  method: string;
+  path: string;
+  state: "in_progress" | "completed";
+  responseStatus: number | null;
+  responseHeaders: string | null;
+  responseBody: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export const IdempotencyKeyEntity = new EntitySchema<IdempotencyKeyRow>({
+  name: "IdempotencyKey",
+  tableName: "idempotency_keys",
+  columns: {
+    accountId: { type: "varchar", length: 40, name: "account_id", primary: true },
+    key: { type: "varchar", length: 255, name: "idempotency_key", primary: true },
+    fingerprint: { type: "varchar", length: 64 },
+    method: { type: "varchar", length: 10 },
+    path: { type: "text" },
+    state: { type: "varchar", length: 16 },
+    responseStatus: { type: "integer", name: "response_status", nullable: true },
+    responseHeaders: { type: "text", name: "response_headers", nullable: true },
+    responseBody: { type: "text", name: "response_body", nullable: true },
+    createdAt: { type: "varchar", length: 30, name: "created_at" },
+    expiresAt: { type: "varchar", length: 30, name: "expires_at" },
+  },
+});
+
 export const entities = [
   AccountEntity,
   ProfileEntity,
@@ -177,4 +244,6 @@ export const entities = [
   DirectoryUserEntity,
   DirectorySyncStateEntity,
   DirectorySyncEventEntity,
+  AuditEventEntity,
+  IdempotencyKeyEntity,
 ];

@@ -7,6 +7,7 @@ import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
 import { errorHandler, sendError } from "./errors.ts";
+import { idempotencyLayer } from "./idempotency.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { requestId } from "./request-id.ts";
 
@@ -70,11 +71,15 @@ export function createApp(options: AppOptions): Express {
     createContext,
     onError,
     maxBodySize: BODY_LIMIT_BYTES,
-    responseMeta: ({ errors, paths }) => (errors.length === 0 ? { status: successStatusOf(paths?.[0]) } : {}),
+    responseMeta: ({ errors, paths, ctx }) =>
+      errors.length === 0 ? { status: successStatusOf(paths?.[0]), headers: ctx?.response.headers ?? {} } : {},
   });
+  const json = express.json({ limit: BODY_LIMIT_BYTES, strict: false });
+  const idempotent = idempotencyLayer(deps, logger);
   app.use(
     "/v1",
-    express.json({ limit: BODY_LIMIT_BYTES, strict: false }),
+    json,
+    idempotent,
     (req, res, next) => {
       // The adapter routes on the full URL; express stripped the mount point from req.url.
       req.url = req.originalUrl;
@@ -82,8 +87,12 @@ export function createApp(options: AppOptions): Express {
     },
   );
 
+  // tRPC reads its own body; it is parsed here (tRPC then uses `req.body`) only when the idempotency
+  // layer needs it for the request's fingerprint.
   app.use(
     "/trpc",
+    (req, res, next) => (req.headers["idempotency-key"] === undefined ? next() : json(req, res, next)),
+    idempotent,
     createExpressMiddleware({
       router: appRouter,
       createContext,

@@ -17,7 +17,7 @@ export function buildOpenApiDocument(router: AppRouter, baseUrl: string): OpenAP
       "and ordered by id, which is creation order.",
     version: "1.0.0",
     baseUrl,
-    tags: ["Workspaces", "Members", "Profiles"],
+    tags: ["Workspaces", "Members", "Profiles", "Audit"],
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   });
   const errorSchema = z.toJSONSchema(ApiErrorBody, { target: "openapi-3.0", unrepresentable: "any" });

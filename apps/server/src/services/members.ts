@@ -1,5 +1,6 @@
 import type {
   AddWorkspaceMemberInput,
+  GetWorkspaceMemberInput,
   ListWorkspaceMembersInput,
   RemoveWorkspaceMemberInput,
   WorkspaceMember,
@@ -9,6 +10,7 @@ import type { z } from "zod";
 import { isUniqueViolation } from "../db/database.ts";
 import { ProfileEntity, WorkspaceMemberEntity, type WorkspaceMemberRow } from "../db/entities.ts";
 import { newId } from "../db/ids.ts";
+import { recordAuditEvent } from "./audit.ts";
 import { conflict, notFound } from "./errors.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import type { AccountScope } from "./scope.ts";
@@ -45,6 +47,20 @@ export async function listWorkspaceMembers(
     return query.orderBy("m.id", "ASC").limit(input.limit + 1).getRawMany<MemberView>();
   });
   return toPage(rows, input.limit, toMember);
+}
+
+/** The active membership of one profile in one workspace; 404 for either missing, or for a removed member. */
+export async function getWorkspaceMember(
+  scope: AccountScope,
+  input: z.output<typeof GetWorkspaceMemberInput>,
+): Promise<WorkspaceMember> {
+  const member = await scope.db.read(async (manager) => {
+    const workspace = await findWorkspaceRow(manager, scope, input.workspaceId);
+    if (!workspace) throw notFound("Workspace");
+    return findActiveMember(manager, workspace.id, input.profileId);
+  });
+  if (!member) throw notFound("Member");
+  return toMember(member);
 }
 
 export async function addWorkspaceMember(
@@ -85,6 +101,13 @@ export async function addWorkspaceMember(
       if (isUniqueViolation(error)) throw conflict("The profile is already a member of this workspace");
       throw error;
     }
+    await recordAuditEvent(manager, scope, {
+      action: "member.added",
+      targetType: "member",
+      targetId: profile.id,
+      workspaceId: workspace.id,
+      changes: { actorId: { before: null, after: row.id }, profileId: { before: null, after: profile.id } },
+    });
     return toMember({ ...row, email: profile.email, name: profile.name });
   });
 }
@@ -102,12 +125,7 @@ export async function removeWorkspaceMember(
   return scope.db.write(async (manager) => {
     const workspace = await findWorkspaceRow(manager, scope, input.workspaceId, { lock: true });
     if (!workspace) throw notFound("Workspace");
-    const member = await memberQuery(manager)
-      .where("m.workspaceId = :workspaceId AND m.profileId = :profileId AND m.removedAt IS NULL", {
-        workspaceId: workspace.id,
-        profileId: input.profileId,
-      })
-      .getRawOne<MemberView>();
+    const member = await findActiveMember(manager, workspace.id, input.profileId);
     if (!member) throw notFound("Member");
     await manager
       .createQueryBuilder()
@@ -115,8 +133,28 @@ export async function removeWorkspaceMember(
       .set({ removedAt: new Date().toISOString() })
       .where("id = :id", { id: member.id })
       .execute();
+    await recordAuditEvent(manager, scope, {
+      action: "member.removed",
+      targetType: "member",
+      targetId: member.profileId,
+      workspaceId: workspace.id,
+      changes: { actorId: { before: member.id, after: null }, profileId: { before: member.profileId, after: null } },
+    });
     return toMember(member);
   });
+}
+
+async function findActiveMember(
+  manager: EntityManager,
+  workspaceId: string,
+  profileId: string,
+): Promise<MemberView | undefined> {
+  return memberQuery(manager)
+    .where("m.workspaceId = :workspaceId AND m.profileId = :profileId AND m.removedAt IS NULL", {
+      workspaceId,
+      profileId,
+    })
+    .getRawOne<MemberView>();
 }
 
 function memberQuery(manager: EntityManager) {

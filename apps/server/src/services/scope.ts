@@ -9,4 +9,6 @@ export interface AccountScope {
   accountId: string;
   /** The admin's own profile: who is acting. */
   actorProfileId: string;
+  /** The request's id (`x-request-id`), recorded in the audit events the request writes. */
+  requestId?: string | undefined;
 }

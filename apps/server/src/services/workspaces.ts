@@ -11,8 +11,10 @@ import { isUniqueViolation } from "../db/database.ts";
 import { WorkspaceEntity, type WorkspaceRow } from "../db/entities.ts";
 import { newId } from "../db/ids.ts";
 import { foldCase } from "../db/text-keys.ts";
+import { diffFields, recordAuditEvent } from "./audit.ts";
 import { conflict, notFound } from "./errors.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { checkVersion, type WriteOptions } from "./preconditions.ts";
 import type { AccountScope } from "./scope.ts";
 
 export function toWorkspace(row: WorkspaceRow): Workspace {
@@ -23,8 +25,12 @@ export function toWorkspace(row: WorkspaceRow): Workspace {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     archivedAt: row.archivedAt,
+    version: row.version,
   };
 }
+
+/** The fields an audit event of a workspace reports. */
+const AUDITED_FIELDS = ["name", "description", "archivedAt", "version"] as const;
 
 const nameTaken = (name: string) => conflict(`An active workspace named "${name}" already exists`);
 
@@ -52,6 +58,13 @@ export async function createWorkspace(
       if (isUniqueViolation(error)) throw nameTaken(input.name);
       throw error;
     }
+    await recordAuditEvent(manager, scope, {
+      action: "workspace.created",
+      targetType: "workspace",
+      targetId: row.id,
+      workspaceId: row.id,
+      changes: diffFields(AUDITED_FIELDS, null, row),
+    });
     return toWorkspace(row);
   });
 }
@@ -81,13 +94,20 @@ export async function listWorkspaces(
   return toPage(rows, input.limit, toWorkspace);
 }
 
+/**
+ * A PATCH that changes nothing (every given field already has its value) writes nothing: the version
+ * stays, `updatedAt` stays and no audit event is recorded. `If-Match` is checked all the same.
+ */
 export async function updateWorkspace(
   scope: AccountScope,
   input: z.output<typeof UpdateWorkspaceInput>,
+  options: WriteOptions = {},
 ): Promise<Workspace> {
   return scope.db.write(async (manager) => {
     const row = await findWorkspaceRow(manager, scope, input.workspaceId, { lock: true });
     if (!row) throw notFound("Workspace");
+    // Preconditions come before the method's own rules (RFC 9110 §13.2.2).
+    checkVersion(options.ifMatch, row.version);
     if (row.archivedAt) throw conflict("An archived workspace cannot be changed");
 
     const changes: Partial<WorkspaceRow> = {};
@@ -112,18 +132,30 @@ export async function updateWorkspace(
       if (isUniqueViolation(error)) throw nameTaken(updated.name);
       throw error;
     }
+    await recordAuditEvent(manager, scope, {
+      action: "workspace.updated",
+      targetType: "workspace",
+      targetId: row.id,
+      workspaceId: row.id,
+      changes: diffFields(AUDITED_FIELDS, row, updated),
+    });
     return toWorkspace(updated);
   });
 }
 
-/** Soft delete. Archiving twice answers the first archive's timestamp: the operation is idempotent. */
+/**
+ * Soft delete. Archiving twice answers the first archive's timestamp: the operation is idempotent, and
+ * the second archive changes nothing, so it records no audit event.
+ */
 export async function archiveWorkspace(
   scope: AccountScope,
   input: z.output<typeof GetWorkspaceInput>,
+  options: WriteOptions = {},
 ): Promise<Workspace> {
   return scope.db.write(async (manager) => {
     const row = await findWorkspaceRow(manager, scope, input.workspaceId, { lock: true });
     if (!row) throw notFound("Workspace");
+    checkVersion(options.ifMatch, row.version);
     if (row.archivedAt) return toWorkspace(row);
     const now = new Date().toISOString();
     const updated: WorkspaceRow = { ...row, archivedAt: now, updatedAt: now, version: row.version + 1 };
@@ -133,6 +165,13 @@ export async function archiveWorkspace(
       .set({ archivedAt: now, updatedAt: now, version: updated.version })
       .where("id = :id", { id: row.id })
       .execute();
+    await recordAuditEvent(manager, scope, {
+      action: "workspace.archived",
+      targetType: "workspace",
+      targetId: row.id,
+      workspaceId: row.id,
+      changes: diffFields(AUDITED_FIELDS, row, updated),
+    });
     return toWorkspace(updated);
   });
 }

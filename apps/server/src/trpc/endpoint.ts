@@ -1,4 +1,5 @@
-import { type EndpointName, endpoints, errorHttpStatus } from "@workspace-admin/contracts";
+import { type EndpointContract, type EndpointName, endpoints, errorHttpStatus } from "@workspace-admin/contracts";
+import { z } from "zod";
 import { adminProcedure } from "./init.ts";
 
 const ALWAYS = { 401: "Missing or invalid token", 403: "The admin role is required", 500: "Internal error" };
@@ -12,12 +13,40 @@ const DESCRIPTIONS: Record<number, string> = {
   422: "Idempotency key reused with a different request",
 };
 
+const IdempotencyKeyHeader = z
+  .string()
+  .min(1)
+  .max(255)
+  .optional()
+  .meta({
+    description:
+      "1-255 characters. A repeat with the same key and the same request within 24 hours answers the first " +
+      "answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with a different " +
+      "request is a 422; while the first is still running, a 409.",
+  });
+const IfMatchHeader = z
+  .string()
+  .optional()
+  .meta({ description: 'The ETag of the last read, e.g. "3". If the resource has changed since: 412, and nothing changes.' });
+const ETagHeader = z.string().meta({ description: "The resource's version, quoted: a strong entity tag" });
+
+/** The headers an operation reads and answers, for the OpenAPI document (the server honors them elsewhere). */
+function headersOf(contract: EndpointContract) {
+  const request: Record<string, z.ZodType> = {};
+  if (contract.method !== "GET") request["Idempotency-Key"] = IdempotencyKeyHeader;
+  if (contract.ifMatch) request["If-Match"] = IfMatchHeader;
+  return {
+    ...(Object.keys(request).length > 0 ? { requestHeaders: z.object(request) } : {}),
+    ...(contract.etag ? { responseHeaders: z.object({ ETag: ETagHeader }) } : {}),
+  };
+}
+
 /**
  * The procedure builder for one operation of the contract table: its REST route, its input and output
  * schemas, and its documented errors all come from `endpoints[name]`, so each is written once.
  */
 export function endpoint<N extends EndpointName>(name: N) {
-  const contract = endpoints[name];
+  const contract: EndpointContract = endpoints[name];
   const errorResponses: Record<number, string> = { ...ALWAYS };
   for (const status of contract.errors) errorResponses[status] = DESCRIPTIONS[status] ?? "Error";
   return adminProcedure
@@ -30,6 +59,7 @@ export function endpoint<N extends EndpointName>(name: N) {
         protect: true,
         operationId: name.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase()),
         errorResponses,
+        ...headersOf(contract),
       },
     })
     .input(contract.input as (typeof endpoints)[N]["input"])

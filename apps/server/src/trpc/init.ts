@@ -2,7 +2,7 @@
  * tRPC, in three parts: 1. initialization (error shape), 2. middleware (error mapping, authentication),
  * 3. the procedure builders every router uses.
  */
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { AccountScope } from "../services/scope.ts";
 import type { RequestContext } from "./context.ts";
@@ -44,21 +44,19 @@ const mapErrors = t.middleware(async ({ next }) => {
 });
 
 /**
- * Resolves who is calling, once per request: a verified token (401 otherwise) holding the admin role
- * (403 otherwise, before anything is created), then the account and profile it names.
+ * Resolves who is calling, once per request (see auth/caller.ts): 401 without a valid token, 403 without
+ * the admin role, then the scope every service call receives.
  */
 const requireAdmin = t.middleware(async ({ ctx, next }) => {
-  const header = ctx.authorization;
-  const match = header ? /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header.trim()) : null;
-  if (!match?.[1]) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "An `Authorization: Bearer <token>` header is required" });
-  }
-  const caller = await ctx.deps.verifier.verify(match[1]).catch((error: unknown) => {
+  const identity = await ctx.caller().catch((error: unknown) => {
     throw toTRPCError(error);
   });
-  if (!caller.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "The admin role is required" });
-  const identity = await ctx.deps.identities.resolve(ctx.deps.db, caller);
-  const scope: AccountScope = { db: ctx.deps.db, accountId: identity.accountId, actorProfileId: identity.profileId };
+  const scope: AccountScope = {
+    db: ctx.deps.db,
+    accountId: identity.accountId,
+    actorProfileId: identity.profileId,
+    requestId: ctx.requestId,
+  };
   return next({ ctx: { scope } });
 });
 

@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { router } from "./init.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { membersRouter } from "./routers/members.ts";
 import { profilesRouter } from "./routers/profiles.ts";
 import { workspacesRouter } from "./routers/workspaces.ts";
@@ -9,6 +10,7 @@ export const appRouter = router({
   workspaces: workspacesRouter,
   members: membersRouter,
   profiles: profilesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

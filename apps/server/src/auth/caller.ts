@@ -1,0 +1,42 @@
+import type { IncomingMessage } from "node:http";
+import type { Database } from "../db/database.ts";
+import { DomainError } from "../services/errors.ts";
+import type { IdentityCache, ResolvedIdentity } from "../services/identity.ts";
+import { InvalidTokenError, type TokenVerifier } from "./verify-token.ts";
+
+export interface CallerDeps {
+  db: Database;
+  verifier: TokenVerifier;
+  identities: IdentityCache;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
+
+/**
+ * Who is calling: a verified bearer token (InvalidTokenError, a 401, otherwise) holding the admin role
+ * (a FORBIDDEN DomainError otherwise, before anything is created), then the account and profile it names.
+ */
+export async function resolveCaller(deps: CallerDeps, authorization: string | undefined): Promise<ResolvedIdentity> {
+  const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+  if (!token) throw new InvalidTokenError("An `Authorization: Bearer <token>` header is required");
+  const caller = await deps.verifier.verify(token);
+  if (!caller.isAdmin) throw new DomainError("FORBIDDEN", "The admin role is required");
+  return deps.identities.resolve(deps.db, caller);
+}
+
+const resolved = new WeakMap<IncomingMessage, Promise<ResolvedIdentity>>();
+
+/**
+ * The caller of one HTTP request, resolved at most once however many layers ask (the Idempotency-Key
+ * layer needs the account before the procedure runs, and the procedure needs it again).
+ */
+export function callerOf(req: IncomingMessage, deps: CallerDeps): Promise<ResolvedIdentity> {
+  let caller = resolved.get(req);
+  if (!caller) {
+    caller = resolveCaller(deps, req.headers.authorization);
+    // A failure is reported to whoever awaits it; this only keeps it from counting as unhandled meanwhile.
+    caller.catch(() => undefined);
+    resolved.set(req, caller);
+  }
+  return caller;
+}
