@@ -29,12 +29,23 @@ export interface WorkosTestServer extends RunningServer {
   config: Config;
 }
 
+export interface TestServerOptions {
+  /**
+   * Run on this data directory (database file and dev signing key) and leave it in place on close, so
+   * that a second server started on it is the first one restarted. The caller removes it.
+   */
+  dataDir?: string;
+}
+
 /**
  * The real server, on a loopback port, over a database of its own in a temporary directory.
  * `env` adds or overrides environment variables (DATABASE_URL, ...). Dev mode.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const { running, config, close } = await launch(env);
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const { running, config, close } = await launch(env, options);
   if (config.auth.mode !== "dev" || !running.devKey) {
     await close();
     throw new Error("startTestServer is dev mode; use startWorkosTestServer with WORKOS_* settings");
@@ -65,13 +76,13 @@ export async function startWorkosTestServer(env: Record<string, string>): Promis
   return { ...running, config, close };
 }
 
-async function launch(env: Record<string, string>) {
-  const dataDir = mkdtempSync(join(tmpdir(), "workspace-admin-test-"));
+async function launch(env: Record<string, string>, options: TestServerOptions = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "workspace-admin-test-"));
   const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
   const running = await startServer(config, createLogger(config));
   const close = async () => {
     await running.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { running, config, close };
 }
