@@ -161,7 +161,7 @@ function captureAnswer(res: Response, request: IdempotentRequest, deps: AppDeps,
 }
 
 /** Method, path with query, and the parsed JSON body with object keys sorted (so key order does not matter). */
-function fingerprintOf(method: string, url: string, body: unknown): string {
+export function fingerprintOf(method: string, url: string, body: unknown): string {
   return createHash("sha256").update(`${method}\n${url}\n${canonicalJson(body)}`).digest("hex");
 }
 

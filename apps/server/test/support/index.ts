@@ -1,3 +1,4 @@
 export * from "./fixtures.ts";
 export * from "./http.ts";
 export * from "./server.ts";
+export * from "./simultaneous.ts";
