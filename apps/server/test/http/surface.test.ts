@@ -36,10 +36,12 @@ describe("the API surface", () => {
       ["workspaces.update", { workspaceId: workspace.id, description: "via tRPC" }],
       ["members.add", { workspaceId: workspace.id, profileId }],
       ["members.list", { workspaceId: workspace.id }],
+      ["members.get", { workspaceId: workspace.id, profileId }],
       ["members.remove", { workspaceId: workspace.id, profileId }],
       ["profiles.search", { email: "trpc@example.test" }],
       ["workspaces.create", { name: "Created over tRPC" }],
       ["workspaces.archive", { workspaceId: workspace.id }],
+      ["audit.list", { workspaceId: workspace.id, limit: 5 }],
     ];
     expect(calls.map(([name]) => name).sort()).toEqual([...endpointNames].sort());
     for (const [name, input] of calls) {
