@@ -64,4 +64,16 @@ describe("createWorkspaceAdminClient", () => {
     const anonymous = createWorkspaceAdminClient({ url: server.url, token: "not-a-jwt" });
     expect(apiErrorCode(await anonymous.workspaces.list.query({}).catch((e: unknown) => e))).toBe("UNAUTHORIZED");
   });
+
+  it("reads one member and the audit trail of what it did", async () => {
+    const workspace = await client.workspaces.create.mutate({ name: "Audited from the client" });
+    const profileId = await createProfile(server, account);
+    const added = await client.members.add.mutate({ workspaceId: workspace.id, profileId });
+    expect(await client.members.get.query({ workspaceId: workspace.id, profileId })).toEqual(added);
+    const trail = await client.audit.list.query({ workspaceId: workspace.id });
+    expect(trail.data.map((event) => event.action)).toEqual(["member.added", "workspace.created"]);
+    expect(trail.data[0]?.changes.profileId).toEqual({ before: null, after: profileId });
+    const onlyAdds = await client.audit.list.query({ workspaceId: workspace.id, action: "member.added" });
+    expect(onlyAdds.data).toEqual([trail.data[0]]);
+  });
 });
