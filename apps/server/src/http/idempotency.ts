@@ -152,12 +152,8 @@ function captureAnswer(res: Response, request: IdempotentRequest, deps: AppDeps,
     }
   };
 
-  // The connection went away before the handler answered: give the key up.
-  res.on("close", () => {
-    if (!ended) {
-      releaseClaim(deps.db, request).catch((error: unknown) => logger.error({ err: error }, "could not release the idempotency key"));
-    }
-  });
+  // A client that goes away does not release the key: the handler still runs to its end and the answer
+  // is stored for the retry. Only a process that dies leaves the claim, which goes stale (STALE_CLAIM_MS).
 }
 
 /** Method, path with query, and the parsed JSON body with object keys sorted (so key order does not matter). */

@@ -14,7 +14,8 @@ export function buildOpenApiDocument(router: AppRouter, baseUrl: string): OpenAP
     description:
       "Account-scoped administration of workspaces, their members and the account's profiles. " +
       "Every operation requires a bearer token whose roles include `admin`. Lists are cursor-paginated " +
-      "and ordered by id, which is creation order.",
+      "and ordered by id, which is creation order (audit events: newest first). POST, PATCH and DELETE " +
+      "accept an `Idempotency-Key`; workspaces answer an `ETag` and honor `If-Match`.",
     version: "1.0.0",
     baseUrl,
     tags: ["Workspaces", "Members", "Profiles", "Audit"],
