@@ -2,6 +2,8 @@ import {
   createTRPCClient,
   httpBatchLink,
   httpLink,
+  type Operation,
+  splitLink,
   type TRPCClient,
   TRPCClientError,
 } from "@trpc/client";
@@ -26,18 +28,48 @@ export interface WorkspaceAdminClientOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * Per-call options of a mutation, passed as its `context`:
+ * `client.workspaces.update.mutate(input, { context: { ifMatch: entityTag(workspace), idempotencyKey } })`.
+ * A call carrying either is sent on its own (never batched), since the headers apply to the whole request.
+ */
+export interface WorkspaceAdminCallContext {
+  [key: string]: unknown;
+  /** Sent as `Idempotency-Key`: a retry with the same key and input answers the first answer again. */
+  idempotencyKey?: string;
+  /** Sent as `If-Match`: the change applies only if the workspace is still at this version, else PRECONDITION_FAILED. */
+  ifMatch?: string;
+}
+
+function callHeaders(op: Operation): Record<string, string> {
+  const context = op.context as WorkspaceAdminCallContext;
+  const headers: Record<string, string> = {};
+  if (typeof context.idempotencyKey === "string") headers["idempotency-key"] = context.idempotencyKey;
+  if (typeof context.ifMatch === "string") headers["if-match"] = context.ifMatch;
+  return headers;
+}
+
 /** A typed client of every procedure: `client.workspaces.list.query({ limit: 10 })`. */
 export function createWorkspaceAdminClient(options: WorkspaceAdminClientOptions): WorkspaceAdminClient {
-  const linkOptions = {
-    url: `${options.url.replace(/\/+$/, "")}/trpc`,
-    fetch: options.fetch,
-    async headers() {
-      const token = typeof options.token === "function" ? await options.token() : options.token;
-      return { ...options.headers, authorization: `Bearer ${token}` };
-    },
+  const url = `${options.url.replace(/\/+$/, "")}/trpc`;
+  const baseHeaders = async () => {
+    const token = typeof options.token === "function" ? await options.token() : options.token;
+    return { ...options.headers, authorization: `Bearer ${token}` };
   };
+  const linkOptions = { url, fetch: options.fetch, headers: baseHeaders };
+  const shared = options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: 10 });
   return createTRPCClient<AppRouter>({
-    links: [options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: 10 })],
+    links: [
+      splitLink({
+        condition: (op) => Object.keys(callHeaders(op)).length > 0,
+        true: httpLink({
+          url,
+          fetch: options.fetch,
+          headers: async ({ op }) => ({ ...(await baseHeaders()), ...callHeaders(op) }),
+        }),
+        false: shared,
+      }),
+    ],
   });
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createProfile, startTestServer, type TestAccount, type TestServer } from "@workspace-admin/server/testing";
-import { apiErrorCode, createWorkspaceAdminClient, type WorkspaceAdminClient } from "../src/index.ts";
+import { apiErrorCode, createWorkspaceAdminClient, entityTag, type WorkspaceAdminClient } from "../src/index.ts";
 
 let server: TestServer;
 let account: TestAccount;
@@ -75,5 +75,34 @@ describe("createWorkspaceAdminClient", () => {
     expect(trail.data[0]?.changes.profileId).toEqual({ before: null, after: profileId });
     const onlyAdds = await client.audit.list.query({ workspaceId: workspace.id, action: "member.added" });
     expect(onlyAdds.data).toEqual([trail.data[0]]);
+  });
+
+  it("sends If-Match per call: a stale version is PRECONDITION_FAILED and changes nothing", async () => {
+    const workspace = await client.workspaces.create.mutate({ name: "Versioned from the client" });
+    const renamed = await client.workspaces.update.mutate(
+      { workspaceId: workspace.id, name: "Renamed once" },
+      { context: { ifMatch: entityTag(workspace) } },
+    );
+    expect(renamed.version).toBe(workspace.version + 1);
+    const stale = await client.workspaces.update
+      .mutate({ workspaceId: workspace.id, name: "Lost update" }, { context: { ifMatch: entityTag(workspace) } })
+      .catch((e: unknown) => e);
+    expect(apiErrorCode(stale)).toBe("PRECONDITION_FAILED");
+    expect(await client.workspaces.get.query({ workspaceId: workspace.id })).toEqual(renamed);
+  });
+
+  it("sends Idempotency-Key per call: a retry answers the first answer and creates nothing more", async () => {
+    const idempotencyKey = `client-${Date.now()}`;
+    const [first, retry] = [
+      await client.workspaces.create.mutate({ name: "Created once" }, { context: { idempotencyKey } }),
+      await client.workspaces.create.mutate({ name: "Created once" }, { context: { idempotencyKey } }),
+    ];
+    expect(retry).toEqual(first);
+    const all = await client.workspaces.list.query({ limit: 100 });
+    expect(all.data.filter((w) => w.name === "Created once")).toHaveLength(1);
+    const misuse = await client.workspaces.create
+      .mutate({ name: "Another workspace" }, { context: { idempotencyKey } })
+      .catch((e: unknown) => e);
+    expect(apiErrorCode(misuse)).toBe("UNPROCESSABLE_CONTENT");
   });
 });

@@ -37,6 +37,14 @@ export const Workspace = z
   .meta({ id: "Workspace" });
 export type Workspace = z.infer<typeof Workspace>;
 
+/**
+ * The entity tag of one version of a resource: the version in quotes, a strong validator (one version
+ * always serializes to the same bytes). Answered as `ETag`, expected back in `If-Match`.
+ */
+export function entityTag(resource: { version: number }): string {
+  return `"${resource.version}"`;
+}
+
 export const WorkspacePage = pageOf(Workspace, "WorkspacePage");
 export type WorkspacePage = z.infer<typeof WorkspacePage>;
 

@@ -75,11 +75,10 @@ export function createApp(options: AppOptions): Express {
       errors.length === 0 ? { status: successStatusOf(paths?.[0]), headers: ctx?.response.headers ?? {} } : {},
   });
   const json = express.json({ limit: BODY_LIMIT_BYTES, strict: false });
-  const idempotent = idempotencyLayer(deps, logger);
   app.use(
     "/v1",
     json,
-    idempotent,
+    idempotencyLayer(deps, logger, "rest"),
     (req, res, next) => {
       // The adapter routes on the full URL; express stripped the mount point from req.url.
       req.url = req.originalUrl;
@@ -92,7 +91,7 @@ export function createApp(options: AppOptions): Express {
   app.use(
     "/trpc",
     (req, res, next) => (req.headers["idempotency-key"] === undefined ? next() : json(req, res, next)),
-    idempotent,
+    idempotencyLayer(deps, logger, "trpc"),
     createExpressMiddleware({
       router: appRouter,
       createContext,

@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Response } from "express";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import type { ErrorRequestHandler, Request, Response } from "express";
 import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
 import type { Logger } from "../logger.ts";
 
@@ -6,6 +7,19 @@ import type { Logger } from "../logger.ts";
 export function sendError(res: Response, code: ErrorCode, message: string): void {
   const httpStatus = errorHttpStatus[code];
   res.status(httpStatus).json({ message, code, data: { code, httpStatus } });
+}
+
+/**
+ * Writes an error the way the tRPC endpoint answers one, for layers in front of it (a typed client
+ * reads `error.data.code`): `{ error: { message, code, data } }`, or one such entry per procedure of a
+ * batch (`/trpc/a,b?batch=1`).
+ */
+export function sendTrpcError(req: Request, res: Response, code: ErrorCode, message: string): void {
+  const httpStatus = errorHttpStatus[code];
+  const error = { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus } } };
+  const batch = (req.query as Record<string, unknown> | undefined)?.batch === "1";
+  const calls = req.path.replace(/^\//, "").split(",").length;
+  res.status(httpStatus).json(batch ? Array.from({ length: calls }, () => error) : error);
 }
 
 const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {

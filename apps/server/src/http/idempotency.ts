@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ErrorCode } from "@workspace-admin/contracts";
 import type { RequestHandler, Response } from "express";
 import { callerOf } from "../auth/caller.ts";
 import type { Logger } from "../logger.ts";
@@ -10,7 +11,7 @@ import {
   type StoredAnswer,
 } from "../services/idempotency.ts";
 import type { AppDeps } from "../trpc/context.ts";
-import { sendError } from "./errors.ts";
+import { sendError, sendTrpcError } from "./errors.ts";
 
 const MUTATING = new Set(["POST", "PATCH", "DELETE"]);
 /** 1-255 visible ASCII characters or spaces (a header cannot carry more than ASCII reliably). */
@@ -35,8 +36,11 @@ export const REPLAYED_HEADER = "Idempotent-Replayed";
  *   key's lifetime gets the stored status, body, Content-Type and ETag, plus `Idempotent-Replayed: true`;
  * - the same key with another fingerprint is a 422.
  */
-export function idempotencyLayer(deps: AppDeps, logger: Logger): RequestHandler {
+export function idempotencyLayer(deps: AppDeps, logger: Logger, protocol: "rest" | "trpc"): RequestHandler {
   return (req, res, next) => {
+    // The layer's own refusals are shaped like the errors of the handler behind it.
+    const refuse = (code: ErrorCode, message: string) =>
+      protocol === "trpc" ? sendTrpcError(req, res, code, message) : sendError(res, code, message);
     const key = req.headers["idempotency-key"];
     if (key === undefined || !MUTATING.has(req.method)) {
       next();
@@ -51,7 +55,7 @@ export function idempotencyLayer(deps: AppDeps, logger: Logger): RequestHandler 
         return;
       }
       if (typeof key !== "string" || !VALID_KEY.test(key)) {
-        sendError(res, "BAD_REQUEST", "Idempotency-Key must be 1-255 printable ASCII characters");
+        refuse("BAD_REQUEST", "Idempotency-Key must be 1-255 printable ASCII characters");
         return;
       }
       const request: IdempotentRequest = {
@@ -67,8 +71,7 @@ export function idempotencyLayer(deps: AppDeps, logger: Logger): RequestHandler 
           replay(res, claim.answer);
           return;
         case "mismatch":
-          sendError(
-            res,
+          refuse(
             "UNPROCESSABLE_CONTENT",
             `This Idempotency-Key was already used for a different request (${claim.method} ${claim.path} with ` +
               "other parameters); use a new key for a new request",
@@ -76,7 +79,7 @@ export function idempotencyLayer(deps: AppDeps, logger: Logger): RequestHandler 
           return;
         case "in_progress":
           res.setHeader("Retry-After", "1");
-          sendError(res, "CONFLICT", "A request with this Idempotency-Key is still in progress; retry shortly");
+          refuse("CONFLICT", "A request with this Idempotency-Key is still in progress; retry shortly");
           return;
         case "claimed":
           captureAnswer(res, request, deps, logger);

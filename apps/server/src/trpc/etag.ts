@@ -1,18 +1,11 @@
 import { TRPCError } from "@trpc/server";
+import { entityTag } from "@workspace-admin/contracts";
 import type { VersionPrecondition } from "../services/preconditions.ts";
 import type { RequestContext } from "./context.ts";
 
-/**
- * Entity tags of versioned resources. The tag is the version in quotes, a strong validator: one version
- * of a workspace always serializes to the same bytes, and every change bumps the version.
- */
-export function etagOf(version: number): string {
-  return `"${version}"`;
-}
-
-/** Puts the resource's ETag on the REST answer. */
+/** Puts the resource's ETag (`entityTag`: its version in quotes) on the REST answer. */
 export function answerETag(ctx: RequestContext, resource: { version: number }): void {
-  ctx.response.headers = { ...ctx.response.headers, ETag: etagOf(resource.version) };
+  ctx.response.headers = { ...ctx.response.headers, ETag: entityTag(resource) };
 }
 
 const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7E\x80-\xFF]*)"$/;

@@ -351,4 +351,25 @@ describe("over /trpc", () => {
     expect(await again.json()).toEqual(firstBody);
     expect(await workspacesNamed(account.api, "Keyed over tRPC")).toHaveLength(1);
   });
+
+  it("refuses in tRPC's error shape, once per call of a batch", async () => {
+    const key = newKey();
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}/trpc/${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${account.token}`, "content-type": "application/json", "idempotency-key": key },
+        body: JSON.stringify(body),
+      });
+    expect((await post("workspaces.create", { name: "tRPC first" })).status).toBe(200);
+    const single = await post("workspaces.create", { name: "tRPC other" });
+    expect(single.status).toBe(422);
+    expect(await single.json()).toMatchObject({
+      error: { code: -32022, message: expect.stringContaining("different request"), data: { code: "UNPROCESSABLE_CONTENT", httpStatus: 422 } },
+    });
+    const batch = await post("workspaces.create,workspaces.create?batch=1", { 0: { name: "b1" }, 1: { name: "b2" } });
+    expect(batch.status).toBe(422);
+    const entries = (await batch.json()) as { error: { data: { code: string } } }[];
+    expect(entries.map((e) => e.error.data.code)).toEqual(["UNPROCESSABLE_CONTENT", "UNPROCESSABLE_CONTENT"]);
+    expect(await workspacesNamed(account.api, "b1")).toEqual([]);
+  });
 });
