@@ -73,8 +73,8 @@ export function idempotencyLayer(deps: AppDeps, logger: Logger, protocol: "rest"
         case "mismatch":
           refuse(
             "UNPROCESSABLE_CONTENT",
-            `This Idempotency-Key was already used for a different request (${claim.method} ${claim.path} with ` +
-              "other parameters); use a new key for a new request",
+            `This Idempotency-Key was already used for a different request (it was first used for ` +
+              `${claim.method} ${claim.path}); use a new key for a new request`,
           );
           return;
         case "in_progress":

@@ -7,6 +7,7 @@ import {
   MISSING_PROFILE_ID,
   MISSING_WORKSPACE_ID,
   RestClient,
+  sendSimultaneously,
   startTestServer,
   type TestAccount,
   type TestServer,
@@ -91,6 +92,21 @@ describe("audit events of changes", () => {
       targetId: profileId,
       changes: { actorId: { before: added.body.actorId, after: null }, profileId: { before: profileId, after: null } },
     });
+  });
+
+  it("records one event when simultaneous requests race for one change", async () => {
+    const workspace = await createWorkspace(account, "Raced membership");
+    const profileId = await createProfile(server, account);
+    const answers = await sendSimultaneously(server.url, 5, {
+      method: "POST",
+      path: `${workspaces}/${workspace.id}/members`,
+      headers: { authorization: `Bearer ${account.token}` },
+      body: { profileId },
+    });
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const added = await auditOf(account.api, { workspaceId: workspace.id, action: "member.added" });
+    expect(added).toHaveLength(1);
+    expect(added[0]!.changes.actorId!.after).toBe(answers.find((a) => a.status === 201)!.body.actorId);
   });
 
   it("records nothing for rejected requests or requests that change nothing", async () => {

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, createWorkspace, MISSING_WORKSPACE_ID, startTestServer, type TestAccount, type TestServer } from "../support/index.ts";
+import {
+  createAccount,
+  createWorkspace,
+  MISSING_WORKSPACE_ID,
+  sendSimultaneously,
+  startTestServer,
+  type TestAccount,
+  type TestServer,
+} from "../support/index.ts";
 
 let server: TestServer;
 let account: TestAccount;
@@ -65,6 +73,18 @@ describe("If-Match on PATCH", () => {
     expect(second.body).toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining('"2"') });
     const now = await account.api.get(`${path}/${workspace.id}`);
     expect(now.body).toEqual(first.body);
+  });
+
+  it("lets exactly one of simultaneous PATCHes with the same tag through", async () => {
+    const workspace = await createWorkspace(account, "Raced");
+    const answers = await sendSimultaneously(server.url, 6, {
+      method: "PATCH",
+      path: `${path}/${workspace.id}`,
+      headers: { authorization: `Bearer ${account.token}`, "if-match": '"1"' },
+      body: { description: "one of six" },
+    });
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 412, 412, 412, 412, 412]);
+    expect((await account.api.get(`${path}/${workspace.id}`)).body).toMatchObject({ description: "one of six", version: 2 });
   });
 
   it("checks the tag before the archived rule (412, not 409)", async () => {

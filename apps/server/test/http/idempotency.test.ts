@@ -116,7 +116,10 @@ describe("the same key with a different request", () => {
     const other = await account.api.post(workspaces, { name: "Second body" }, keyed(key));
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: "UNPROCESSABLE_CONTENT" });
-    expect(other.body.message).toMatch(/Idempotency-Key was already used for a different request \(POST \/v1\/account\/workspaces/);
+    expect(other.body.message).toBe(
+      "This Idempotency-Key was already used for a different request (it was first used for POST " +
+        "/v1/account/workspaces); use a new key for a new request",
+    );
     expect(await workspacesNamed(account.api, "Second body")).toEqual([]);
   });
 
@@ -124,7 +127,9 @@ describe("the same key with a different request", () => {
     const workspace = await createWorkspace(account, "Path keyed");
     const key = newKey();
     expect((await account.api.patch(`${workspaces}/${workspace.id}`, { description: "d" }, keyed(key))).status).toBe(200);
-    expect((await account.api.delete(`${workspaces}/${workspace.id}`, keyed(key))).status).toBe(422);
+    const deleted = await account.api.delete(`${workspaces}/${workspace.id}`, keyed(key));
+    expect(deleted.status).toBe(422);
+    expect(deleted.body.message).toContain(`first used for PATCH ${workspaces}/${workspace.id}`);
     const other = await createWorkspace(account, "Other path");
     expect((await account.api.patch(`${workspaces}/${other.id}`, { description: "d" }, keyed(key))).status).toBe(422);
     expect((await account.api.get(`${workspaces}/${workspace.id}`)).body.archivedAt).toBeNull();
