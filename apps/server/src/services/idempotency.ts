@@ -44,6 +44,9 @@ export type Claim =
  * claim abandoned by a dead process, is replaced.
  */
 export async function claimIdempotencyKey(db: Database, request: IdempotentRequest): Promise<Claim> {
+  // Most repeats find a live key: answer them from a read, without taking the write lock.
+  const seen = await db.read((manager) => findKey(manager, request));
+  if (seen && isLive(seen, Date.now())) return outcomeOf(seen, request);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await db.write((manager) => claimOnce(manager, request, Date.now()));
@@ -55,28 +58,35 @@ export async function claimIdempotencyKey(db: Database, request: IdempotentReque
   return { outcome: "in_progress" };
 }
 
-async function claimOnce(manager: EntityManager, request: IdempotentRequest, now: number): Promise<Claim> {
-  const nowIso = new Date(now).toISOString();
-  const existing = await manager
+function findKey(manager: EntityManager, request: IdempotentRequest): Promise<IdempotencyKeyRow | null> {
+  return manager
     .createQueryBuilder(IdempotencyKeyEntity, "k")
     .where("k.accountId = :accountId AND k.key = :key", { accountId: request.accountId, key: request.key })
     .getOne();
-  if (existing && isLive(existing, now)) {
-    if (existing.fingerprint !== request.fingerprint) {
-      return { outcome: "mismatch", method: existing.method, path: existing.path };
-    }
-    if (existing.state === "completed" && existing.responseStatus !== null) {
-      return {
-        outcome: "replay",
-        answer: {
-          status: existing.responseStatus,
-          headers: JSON.parse(existing.responseHeaders ?? "{}") as Record<string, string>,
-          body: existing.responseBody ?? "",
-        },
-      };
-    }
-    return { outcome: "in_progress" };
+}
+
+/** What a live key says about this request. */
+function outcomeOf(existing: IdempotencyKeyRow, request: IdempotentRequest): Claim {
+  if (existing.fingerprint !== request.fingerprint) {
+    return { outcome: "mismatch", method: existing.method, path: existing.path };
   }
+  if (existing.state === "completed" && existing.responseStatus !== null) {
+    return {
+      outcome: "replay",
+      answer: {
+        status: existing.responseStatus,
+        headers: JSON.parse(existing.responseHeaders ?? "{}") as Record<string, string>,
+        body: existing.responseBody ?? "",
+      },
+    };
+  }
+  return { outcome: "in_progress" };
+}
+
+async function claimOnce(manager: EntityManager, request: IdempotentRequest, now: number): Promise<Claim> {
+  const nowIso = new Date(now).toISOString();
+  const existing = await findKey(manager, request);
+  if (existing && isLive(existing, now)) return outcomeOf(existing, request);
 
   // Update and delete builders take column names (they have no alias to resolve properties through).
   // Housekeeping: the account's expired keys go whenever it claims a new one.
