@@ -23,12 +23,16 @@ export const AuditEvent = z
   .object({
     id: AuditEventId,
     occurredAt: Timestamp,
-    actorProfileId: ProfileId.nullable().meta({ description: "The admin who made the change" }),
+    actorProfileId: ProfileId.nullable().meta({
+      description: "The admin who made the change; null for the system (directory sync)",
+    }),
     action: AuditAction,
     targetType: AuditTargetType,
     targetId: z.string().meta({ description: "The workspace id, or the member's profile id" }),
     workspaceId: WorkspaceId.nullable(),
-    requestId: z.string().nullable().meta({ description: "The `x-request-id` of the request that made the change" }),
+    requestId: z.string().nullable().meta({
+      description: "The `x-request-id` of the request that made the change, or the WorkOS event id directory sync applied",
+    }),
     changes: z
       .record(z.string(), AuditChange)
       .meta({ description: "Each field that changed, with its value before and after" }),

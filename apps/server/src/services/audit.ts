@@ -9,6 +9,16 @@ import type { AccountScope } from "./scope.ts";
 
 export type AuditChanges = Record<string, AuditChange>;
 
+/**
+ * Who made a change: an admin's request (any `AccountScope` is one), or the system (`actorProfileId`
+ * null), such as directory sync, whose `requestId` names the WorkOS event it applied.
+ */
+export interface AuditActor {
+  accountId: string;
+  actorProfileId: string | null;
+  requestId?: string | undefined;
+}
+
 export interface AuditEntry {
   action: AuditAction;
   targetType: AuditTargetType;
@@ -22,17 +32,17 @@ export interface AuditEntry {
  * commits with the change or not at all. Callers record only changes that happened: a request that is
  * rejected, or that changes nothing, records no event.
  */
-export async function recordAuditEvent(manager: EntityManager, scope: AccountScope, entry: AuditEntry): Promise<void> {
+export async function recordAuditEvent(manager: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
   const row: AuditEventRow = {
     id: newId("audit"),
-    accountId: scope.accountId,
+    accountId: actor.accountId,
     occurredAt: new Date().toISOString(),
-    actorProfileId: scope.actorProfileId,
+    actorProfileId: actor.actorProfileId,
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
     workspaceId: entry.workspaceId,
-    requestId: scope.requestId || null,
+    requestId: actor.requestId || null,
     changes: JSON.stringify(entry.changes),
   };
   await manager.createQueryBuilder().insert().into(AuditEventEntity).values(row).execute();

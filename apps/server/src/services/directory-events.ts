@@ -11,6 +11,7 @@ import {
 import { newId } from "../db/ids.ts";
 import { foldCase, profileSearchKey } from "../db/text-keys.ts";
 import { findAccount, findOrCreateAccount } from "./accounts.ts";
+import { recordAuditEvent } from "./audit.ts";
 
 /**
  * What directory sync understands of WorkOS, independent of the SDK: users and organization
@@ -97,7 +98,7 @@ export async function applyDirectoryEvents(
       .values({ eventId: event.id, eventType: event.type, processedAt: now })
       .execute();
     outcome.applied++;
-    const changes = new Changes(manager, now);
+    const changes = new Changes(manager, now, event.id);
     switch (event.type) {
       case "user.created":
       case "user.updated":
@@ -141,6 +142,8 @@ class Changes {
   constructor(
     readonly manager: EntityManager,
     readonly now: string,
+    /** The WorkOS event being applied: the audit trail's request id for what it changes. */
+    readonly eventId: string,
   ) {}
 
   async updateProfile(id: string, values: Partial<ProfileRow>): Promise<void> {
@@ -153,16 +156,37 @@ class Changes {
     this.profiles++;
   }
 
-  /** Marks the profile removed and ends its active workspace memberships. */
+  /**
+   * Marks the profile removed and ends its active workspace memberships, each with a `member.removed`
+   * audit event made by the system (no actor profile) in this same transaction.
+   */
   async removeProfile(profile: ProfileRow, reason: ProfileRemovalReason, extra: Partial<ProfileRow> = {}): Promise<void> {
     await this.updateProfile(profile.id, { ...extra, removedAt: profile.removedAt ?? this.now, removalReason: reason });
-    const result = await this.manager
+    const ended = await this.manager
+      .createQueryBuilder(WorkspaceMemberEntity, "m")
+      .where("m.profileId = :profileId AND m.removedAt IS NULL", { profileId: profile.id })
+      .getMany();
+    if (ended.length === 0) return;
+    await this.manager
       .createQueryBuilder()
       .update(WorkspaceMemberEntity)
       .set({ removedAt: this.now })
       .where("profileId = :profileId AND removedAt IS NULL", { profileId: profile.id })
       .execute();
-    this.memberships += result.affected ?? 0;
+    this.memberships += ended.length;
+    for (const member of ended) {
+      await recordAuditEvent(
+        this.manager,
+        { accountId: member.accountId, actorProfileId: null, requestId: this.eventId.slice(0, 128) },
+        {
+          action: "member.removed",
+          targetType: "member",
+          targetId: member.profileId,
+          workspaceId: member.workspaceId,
+          changes: { actorId: { before: member.id, after: null }, profileId: { before: member.profileId, after: null } },
+        },
+      );
+    }
   }
 }
 
