@@ -25,9 +25,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database (running migrations), builds the app and listens. */
+/**
+ * Opens the database (running migrations), builds the app and listens. A PostgreSQL database that is
+ * down does not stop the start: the server answers 503 until it is reachable (see `Database.start`).
+ */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const db = await Database.open(config.database);
+  const db = await Database.start(config.database, {
+    onStateChange: (state, error) => {
+      if (state === "up") logger.info({ database: config.database.dialect }, "database is up; migrations applied");
+      else logger.warn({ err: error, database: config.database.dialect }, "database unavailable; retrying");
+    },
+  });
   const identities = new IdentityCache();
 
   let verifier: TokenVerifier;

@@ -6,6 +6,8 @@ import { entities } from "./entities.ts";
 import { postgresMigrations } from "./migrations/postgres/index.ts";
 import { sqliteMigrations } from "./migrations/sqlite/index.ts";
 
+const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
 /** Builds (does not open) the TypeORM data source for the configured dialect. Never `synchronize`. */
 export function createDataSource(config: DatabaseConfig): DataSource {
   if (config.dialect === "sqlite") {
@@ -26,6 +28,9 @@ export function createDataSource(config: DatabaseConfig): DataSource {
       },
     });
   }
+  // Everything about the connection (host, database, user, password, SSL via `sslmode=` or `ssl=true`,
+  // `options=-c search_path=...`) comes from the URL, which node-postgres parses; the URL wins over the
+  // options below.
   return new DataSource({
     type: "postgres",
     url: config.url,
@@ -34,6 +39,17 @@ export function createDataSource(config: DatabaseConfig): DataSource {
     migrationsTransactionMode: "all",
     synchronize: false,
     poolSize: config.poolSize,
-    extra: { statement_timeout: config.statementTimeoutMs || undefined, connectionTimeoutMillis: 5000 },
+    applicationName: "workspace-admin",
+    connectTimeoutMS: POSTGRES_CONNECT_TIMEOUT_MS,
+    // No extension is needed; skipping the check saves a round trip per start.
+    installExtensions: false,
+    extra: {
+      // 0 = no limit. Sent at connect time, so it holds for every statement on every pooled connection.
+      statement_timeout: config.statementTimeoutMs || undefined,
+      // A transaction left open by a crashed request must not hold its locks forever.
+      idle_in_transaction_session_timeout: 60_000,
+      // Dead peers behind a load balancer or NAT are noticed instead of hanging a request.
+      keepAlive: true,
+    },
   });
 }

@@ -1,8 +1,22 @@
-import type { DataSource, EntityManager, QueryRunner } from "typeorm";
+import { type DataSource, type EntityManager, MigrationExecutor, type QueryRunner } from "typeorm";
 import type { DatabaseConfig } from "../config.ts";
 import { createDataSource } from "./data-source.ts";
+import { DatabaseUnavailableError, isRetryableTransactionError } from "./errors.ts";
 
 export type Dialect = DatabaseConfig["dialect"];
+
+/** What `/readyz` reports: `up` once connected and migrated, `down` until then or while unreachable. */
+export type DatabaseState = "up" | "down";
+
+export interface StartOptions {
+  /** Told about failed connection attempts (with the error), and when the database is up again. */
+  onStateChange?: (state: DatabaseState, error?: unknown) => void;
+  /** First and largest pause between connection attempts while the database is unreachable. */
+  retryDelayMs?: { min: number; max: number };
+}
+
+// A PostgreSQL write unit that lost a deadlock or serialization conflict runs again, this many times in all.
+const WRITE_ATTEMPTS = 3;
 
 /**
  * The one door to the database. Services run their work as a `read` or a `write` unit.
@@ -13,50 +27,108 @@ export type Dialect = DatabaseConfig["dialect"];
  * busy timeout instead of failing with SQLITE_BUSY when a read would upgrade to a write.
  *
  * PostgreSQL: the pool gives each unit its own connection; writes run in a READ COMMITTED transaction
- * and rely on row locks and unique indexes to decide races.
+ * and rely on row locks and unique indexes to decide races, so any number of server processes can
+ * share one database. A server started with `Database.start` does not need PostgreSQL to be up: it
+ * keeps trying in the background, runs the migrations once connected, and until then every unit
+ * fails with `DatabaseUnavailableError` (a 503).
  */
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
+  private source: DataSource | undefined;
+  private connecting: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs: number;
+  private closed = false;
+  private lastAttemptAt = 0;
 
-  constructor(
-    readonly dataSource: DataSource,
-    readonly dialect: Dialect,
-  ) {}
+  private constructor(
+    private readonly config: DatabaseConfig,
+    private readonly options: StartOptions & { migrate: boolean },
+  ) {
+    this.retryDelayMs = options.retryDelayMs?.min ?? 250;
+  }
 
+  get dialect(): Dialect {
+    return this.config.dialect;
+  }
+
+  /** The open data source; throws `DatabaseUnavailableError` while the database is not (yet) reachable. */
+  get dataSource(): DataSource {
+    if (!this.source) {
+      this.retrySoon();
+      throw new DatabaseUnavailableError();
+    }
+    return this.source;
+  }
+
+  get state(): DatabaseState {
+    return this.source ? "up" : "down";
+  }
+
+  /** Connects now (and migrates unless told not to); fails if the database cannot be reached. For CLIs and tests. */
   static async open(config: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Database> {
-    const dataSource = createDataSource(config);
-    await dataSource.initialize();
-    const db = new Database(dataSource, config.dialect);
-    if (options.migrate !== false) await db.migrate();
+    const db = new Database(config, { migrate: options.migrate !== false });
+    await db.connect();
     return db;
   }
 
-  async migrate(): Promise<void> {
-    await this.exclusive(() => this.dataSource.runMigrations({ transaction: "all" }));
+  /**
+   * For the server. SQLite opens at once (a broken file is a start-up error). PostgreSQL gets one
+   * attempt now; if it is unreachable the server starts anyway and the attempts continue in the
+   * background, with a growing pause, until it answers.
+   */
+  static async start(config: DatabaseConfig, options: StartOptions = {}): Promise<Database> {
+    const db = new Database(config, { ...options, migrate: true });
+    if (config.dialect === "sqlite") {
+      await db.connect();
+      return db;
+    }
+    await db.tryConnect();
+    return db;
+  }
+
+  /** Applies pending migrations, in one transaction, with every other migrating process kept out. */
+  async migrate(): Promise<string[]> {
+    return this.migrateOn(this.dataSource);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    await this.connecting?.catch(() => undefined);
     await this.exclusive(async () => {
-      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+      const source = this.source;
+      this.source = undefined;
+      if (source?.isInitialized) await source.destroy();
     });
   }
 
   /** A read-only unit. */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === "sqlite") return this.exclusive(() => work(this.dataSource.manager));
-    return work(this.dataSource.manager);
+    return Promise.resolve().then(() => work(this.dataSource.manager));
   }
 
   /** A unit that writes: all of it commits, or none of it does. */
-  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === "sqlite") {
-      return this.exclusive(() => this.inTransaction("BEGIN IMMEDIATE", work));
+      return this.exclusive(() => this.inTransaction(this.dataSource, "BEGIN IMMEDIATE", work));
     }
-    return this.inTransaction("BEGIN ISOLATION LEVEL READ COMMITTED", work);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inTransaction(this.dataSource, "BEGIN ISOLATION LEVEL READ COMMITTED", work);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+      }
+    }
   }
 
   /** SELECT 1: is the database reachable right now. */
   async ping(): Promise<boolean> {
+    if (!this.source) {
+      this.retrySoon();
+      return false;
+    }
     try {
       await this.read((manager) => manager.query("SELECT 1"));
       return true;
@@ -65,8 +137,79 @@ export class Database {
     }
   }
 
-  private async inTransaction<T>(begin: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner: QueryRunner = this.dataSource.createQueryRunner();
+  private async connect(): Promise<void> {
+    const source = createDataSource(this.config);
+    try {
+      await source.initialize();
+      if (this.options.migrate) await this.migrateOn(source);
+    } catch (error) {
+      if (source.isInitialized) await source.destroy().catch(() => undefined);
+      throw error;
+    }
+    this.source = source;
+  }
+
+  /** One attempt; on failure the next one is scheduled. Never throws. */
+  private tryConnect(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.lastAttemptAt = Date.now();
+    this.connecting ??= this.connect()
+      .then(
+        () => {
+          this.retryDelayMs = this.options.retryDelayMs?.min ?? 250;
+          this.options.onStateChange?.("up");
+        },
+        (error: unknown) => {
+          this.options.onStateChange?.("down", error);
+          this.scheduleRetry(this.retryDelayMs);
+          this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.options.retryDelayMs?.max ?? 5_000);
+        },
+      )
+      .finally(() => {
+        this.connecting = undefined;
+      });
+    return this.connecting;
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    if (this.closed || this.source) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.tryConnect(), delayMs);
+    this.retryTimer.unref();
+  }
+
+  /**
+   * A request arrived while the database is down: try again now rather than at the end of the pause,
+   * but not more often than the shortest pause however many requests arrive.
+   */
+  private retrySoon(): void {
+    if (this.closed || this.connecting || this.config.dialect === "sqlite") return;
+    const minDelay = this.options.retryDelayMs?.min ?? 250;
+    if (Date.now() - this.lastAttemptAt >= minDelay) this.scheduleRetry(0);
+  }
+
+  private async migrateOn(source: DataSource): Promise<string[]> {
+    const run = () =>
+      this.inTransaction(source, this.dialect === "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN", async (manager) => {
+        // Several servers may start at once on one PostgreSQL database: the first to take this lock
+        // migrates, the others wait for it and then find nothing pending. (SQLite: BEGIN IMMEDIATE.)
+        if (this.dialect === "postgres") {
+          await manager.query("SELECT pg_advisory_xact_lock(hashtext('workspace-admin:migrations:' || current_schema()))");
+        }
+        const executor = new MigrationExecutor(source, manager.queryRunner as QueryRunner);
+        executor.transaction = "all";
+        const applied = await executor.executePendingMigrations();
+        return applied.map((migration) => migration.name);
+      });
+    return this.dialect === "sqlite" ? this.exclusive(run) : run();
+  }
+
+  private async inTransaction<T>(
+    source: DataSource,
+    begin: string,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const runner: QueryRunner = source.createQueryRunner();
     try {
       await runner.connect();
       // Issued by hand so SQLite can take the write lock up front; TypeORM is told a transaction is open
@@ -101,3 +244,4 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (driverError as { code?: unknown } | null)?.code;
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
+

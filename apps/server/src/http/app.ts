@@ -40,9 +40,15 @@ export function createApp(options: AppOptions): Express {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // For load balancers: 503 while the database is unreachable (or not yet migrated), so traffic goes to
+  // instances that can serve it. The process itself stays up and recovers on its own (/healthz).
   app.get("/readyz", async (_req, res) => {
     const ready = await deps.db.ping();
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", database: ready ? "up" : "down" });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? "ready" : "unavailable",
+      database: ready ? "up" : "down",
+      dialect: deps.db.dialect,
+    });
   });
   if (options.jwks) {
     const jwks = options.jwks;
@@ -62,6 +68,7 @@ export function createApp(options: AppOptions): Express {
   const createContext = createContextFactory(deps);
   const onError = ({ error, path }: { error: { code: string; cause?: unknown }; path?: string }) => {
     if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "procedure failed");
+    else if (error.code === "SERVICE_UNAVAILABLE") logger.warn({ err: error.cause ?? error, path }, "service unavailable");
   };
 
   // REST. express.json parses `application/json` with any UTF-8 charset (the adapter alone would see an

@@ -1,7 +1,9 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { ErrorRequestHandler, Request, Response } from "express";
 import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
+import { DATABASE_UNAVAILABLE_MESSAGE } from "../trpc/errors.ts";
 
 /** Writes an error in the same shape as the REST adapter's: `{ message, code, data: { code, httpStatus } }`. */
 export function sendError(res: Response, code: ErrorCode, message: string): void {
@@ -46,6 +48,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = (error as { status?: number })?.status;
     if (typeof status === "number" && status >= 400 && status < 500) {
       sendError(res, status === 413 ? "PAYLOAD_TOO_LARGE" : status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "BAD_REQUEST", "Bad request");
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error, requestId: (req as typeof req & { id?: string }).id }, "database unavailable");
+      sendError(res, "SERVICE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE);
       return;
     }
     logger.error({ err: error, requestId: (req as typeof req & { id?: string }).id }, "unhandled error");

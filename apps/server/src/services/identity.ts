@@ -30,15 +30,19 @@ export interface ResolvedIdentity {
  * still within its lifetime; only a WorkOS membership event restores it.
  */
 export async function resolveAdminIdentity(db: Database, identity: TokenIdentity): Promise<ResolvedIdentity> {
-  try {
-    return await db.write((manager) => upsertIdentity(manager, identity));
-  } catch (error) {
-    // Two first calls of one account at once: one inserted, the other hit the unique index. The row
-    // exists now; a second attempt finds it.
-    if (isUniqueViolation(error)) return db.write((manager) => upsertIdentity(manager, identity));
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.write((manager) => upsertIdentity(manager, identity));
+    } catch (error) {
+      // First calls of one account at once (in one process or several): one inserted, the others hit
+      // the unique index on the account, then maybe on the profile. The rows exist now; another attempt
+      // finds them. Each attempt gets past at least one of the two inserts, so three always suffice.
+      if (attempt >= IDENTITY_ATTEMPTS || !isUniqueViolation(error)) throw error;
+    }
   }
 }
+
+const IDENTITY_ATTEMPTS = 3;
 
 async function upsertIdentity(manager: EntityManager, identity: TokenIdentity): Promise<ResolvedIdentity> {
   const now = new Date().toISOString();

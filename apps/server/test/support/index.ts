@@ -2,3 +2,4 @@ export * from "./fixtures.ts";
 export * from "./http.ts";
 export * from "./server.ts";
 export * from "./simultaneous.ts";
+export * from "./database.ts";
