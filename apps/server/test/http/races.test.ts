@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiResponse,
+  serverRoot,
   createAccount,
   createProfile,
   createWorkspace,
@@ -113,7 +112,6 @@ describe("many concurrent transactions on one server", () => {
 
 describe("a second process writing the same database while the server takes writes", () => {
   it("neither side fails: no SQLITE_BUSY, no 5xx, every write kept", async () => {
-    const serverRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
     const seed = spawn(process.execPath, ["--import", "tsx", "src/cli/seed.ts"], {
       cwd: serverRoot,
       env: { ...process.env, DATABASE_URL: server.config.database.dialect === "sqlite" ? `sqlite:${server.config.database.file}` : server.config.database.url, DATA_DIR: server.config.dataDir, LOG_LEVEL: "silent" },

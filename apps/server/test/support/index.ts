@@ -3,3 +3,4 @@ export * from "./http.ts";
 export * from "./server.ts";
 export * from "./simultaneous.ts";
 export * from "./database.ts";
+export * from "./process.ts";
