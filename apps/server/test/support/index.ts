@@ -4,3 +4,4 @@ export * from "./server.ts";
 export * from "./simultaneous.ts";
 export * from "./database.ts";
 export * from "./process.ts";
+export * from "./tcp-proxy.ts";
