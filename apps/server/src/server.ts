@@ -33,7 +33,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const db = await Database.start(config.database, {
     onStateChange: (state, error) => {
       if (state === "up") logger.info({ database: config.database.dialect }, "database is up; migrations applied");
-      else logger.warn({ err: error, database: config.database.dialect }, "database unavailable; retrying");
+      else logger.warn({ err: error, database: config.database.dialect }, "database unavailable; retrying in the background");
     },
   });
   const identities = new IdentityCache();

@@ -27,7 +27,8 @@ async function main() {
 }
 
 async function printDevBanner(config: Config, issuer: string, devKey: DevKeyPair, running: RunningServer) {
-  if (await databaseIsEmpty(running.db)) await seedDemoAccount(running.db);
+  // PostgreSQL may still be down: the server waits for it (503 meanwhile) and the demo data is skipped.
+  if (running.db.state === "up" && (await databaseIsEmpty(running.db))) await seedDemoAccount(running.db);
   const token = await signDevToken(devKey, {
     issuer,
     organizationId: DEMO_ORG,
@@ -41,7 +42,7 @@ async function printDevBanner(config: Config, issuer: string, devKey: DevKeyPair
     "",
     `Workspace Admin is listening on ${running.url}`,
     `  OpenAPI document: ${running.url}/openapi.json`,
-    `  Database:         ${config.database.dialect === "sqlite" ? config.database.file : "PostgreSQL"}`,
+    `  Database:         ${config.database.dialect === "sqlite" ? config.database.file : "PostgreSQL"} (${running.db.state})`,
     "",
     "Admin token for org_demo (valid 24 hours):",
     token,

@@ -9,7 +9,7 @@ export type Dialect = DatabaseConfig["dialect"];
 export type DatabaseState = "up" | "down";
 
 export interface StartOptions {
-  /** Told about failed connection attempts (with the error), and when the database is up again. */
+  /** Told when the first connection attempt fails (with the error), and when the database is up. */
   onStateChange?: (state: DatabaseState, error?: unknown) => void;
   /** First and largest pause between connection attempts while the database is unreachable. */
   retryDelayMs?: { min: number; max: number };
@@ -40,6 +40,7 @@ export class Database {
   private retryDelayMs: number;
   private closed = false;
   private lastAttemptAt = 0;
+  private reported: DatabaseState | undefined;
 
   private constructor(
     private readonly config: DatabaseConfig,
@@ -157,10 +158,10 @@ export class Database {
       .then(
         () => {
           this.retryDelayMs = this.options.retryDelayMs?.min ?? 250;
-          this.options.onStateChange?.("up");
+          this.report("up");
         },
         (error: unknown) => {
-          this.options.onStateChange?.("down", error);
+          this.report("down", error);
           this.scheduleRetry(this.retryDelayMs);
           this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.options.retryDelayMs?.max ?? 5_000);
         },
@@ -169,6 +170,13 @@ export class Database {
         this.connecting = undefined;
       });
     return this.connecting;
+  }
+
+  /** Tells `onStateChange` about changes only: a database down for an hour is one log line, not thousands. */
+  private report(state: DatabaseState, error?: unknown): void {
+    if (state === this.reported) return;
+    this.reported = state;
+    this.options.onStateChange?.(state, error);
   }
 
   private scheduleRetry(delayMs: number): void {
