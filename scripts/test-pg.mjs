@@ -25,7 +25,7 @@ function reachable() {
 }
 
 if (!(await reachable())) {
-  const message = `PostgreSQL is not reachable at ${host}:${port || 5432} (DATABASE_URL=${new URL(url).origin}...)`;
+  const message = `PostgreSQL is not reachable at ${host}:${port || 5432} (from DATABASE_URL or the default)`;
   if (process.env.CI) {
     console.error(`test:pg FAILED: ${message}. CI requires it.`);
     process.exit(1);
