@@ -7,12 +7,18 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
 import { loadConfig } from "../../src/config.ts";
 import { Database } from "../../src/db/database.ts";
+import { createTestDatabase } from "../support/index.ts";
 
 const run = promisify(execFile);
 const serverDir = join(import.meta.dirname, "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "workspace-admin-cli-"));
-const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "silent" };
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// A database of this file's own (SQLite file, or a PostgreSQL schema under `npm run test:pg`).
+const database = await createTestDatabase(dataDir);
+const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "silent" };
+afterAll(async () => {
+  await database.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 /** Runs a CLI entry the way `npm run <script>` does (tsx on the source). */
 function cli(script: string, args: string[] = []) {

@@ -3,15 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createTestDatabase } from "../support/index.ts";
 
 const serverDir = join(import.meta.dirname, "..", "..");
 
 describe("npm start", () => {
   it("seeds an empty database and prints its URL, the OpenAPI URL and a token that lists the demo workspaces", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "workspace-admin-start-"));
+    const database = await createTestDatabase(dataDir);
     const child = spawn(join(serverDir, "node_modules", ".bin", "tsx"), [join(serverDir, "src", "cli", "start.ts")], {
       cwd: serverDir,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "silent" },
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: "0", LOG_LEVEL: "silent" },
     });
     try {
       let output = "";
@@ -38,6 +40,7 @@ describe("npm start", () => {
     } finally {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
