@@ -150,5 +150,6 @@ describe("two server processes on one database", () => {
       expect(rowIds.has(a.response.body.actorId)).toBe(true);
     }
     expect(database.dialect).toBe(testDialect);
-  });
+    // 650 requests through two processes on two shared cores: slow on a busy machine, not a speed test.
+  }, 180_000);
 });
