@@ -202,6 +202,8 @@ export class Database {
         // Several servers may start at once on one PostgreSQL database: the first to take this lock
         // migrates, the others wait for it and then find nothing pending. (SQLite: BEGIN IMMEDIATE.)
         if (this.dialect === "postgres") {
+          // A migration (or the wait for another process's) may outlast DATABASE_STATEMENT_TIMEOUT_MS.
+          await manager.query("SET LOCAL statement_timeout = 0");
           await manager.query("SELECT pg_advisory_xact_lock(hashtext('workspace-admin:migrations:' || current_schema()))");
         }
         const executor = new MigrationExecutor(source, manager.queryRunner as QueryRunner);
