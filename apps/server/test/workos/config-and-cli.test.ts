@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
-import { Database } from "../../src/db/database.ts";
 import { FakeWorkos } from "../support/fake-workos.ts";
+import { createTestDatabase } from "../support/index.ts";
 
 const run = promisify(execFile);
 const serverDir = resolve(import.meta.dirname, "../..");
@@ -97,8 +97,8 @@ describe("processes", () => {
     const org = "org_cli";
     workos.person(org, { email: "cli.one@acme.test", firstName: "Cli" });
     workos.person(org, { email: "cli.two@acme.test", firstName: "Two" });
-    const database = join(dir, "sync.sqlite");
-    const env = { ...workos.env(), DATABASE_URL: `sqlite:${database}`, DATA_DIR: dir };
+    const database = await createTestDatabase(dir);
+    const env = { ...workos.env(), DATABASE_URL: database.url, DATA_DIR: dir };
 
     const first = await cli("src/cli/sync.ts", env);
     expect(first.stderr).toBe("");
@@ -107,12 +107,11 @@ describe("processes", () => {
     const second = await cli("src/cli/sync.ts", env);
     expect(second.stdout).toMatch(/0 events applied/);
 
-    const db = await Database.open({ dialect: "sqlite", file: database });
     try {
-      const rows = await db.read((manager) => manager.query("SELECT email FROM profiles ORDER BY email"));
+      const rows = await database.query("SELECT email FROM profiles ORDER BY email");
       expect(rows).toEqual([{ email: "cli.one@acme.test" }, { email: "cli.two@acme.test" }]);
     } finally {
-      await db.close();
+      await database.drop();
     }
   });
 

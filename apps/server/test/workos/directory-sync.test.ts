@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeWorkos } from "../support/fake-workos.ts";
-import { RestClient, startWorkosTestServer, type WorkosTestServer } from "../support/index.ts";
+import { createTestDatabase, RestClient, startWorkosTestServer, type WorkosTestServer } from "../support/index.ts";
 
 const PROFILES = "/v1/account/profiles";
 const WORKSPACES = "/v1/account/workspaces";
@@ -282,7 +282,8 @@ describe("failures", () => {
 describe("the cursor lives in the database", () => {
   it("survives a restart: the new process resumes after the last applied event", async () => {
     const dir = mkdtempSync(join(tmpdir(), "workos-restart-"));
-    const env = workos.env({ DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}` });
+    const database = await createTestDatabase(dir);
+    const env = workos.env({ DATABASE_URL: database.url });
     try {
       const org = `org_restart_${Date.now()}`;
       const first = await startWorkosTestServer(env);
@@ -310,6 +311,7 @@ describe("the cursor lives in the database", () => {
         await second.close();
       }
     } finally {
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -319,7 +321,8 @@ describe("two processes syncing one database", () => {
   it("passes running at once apply every event exactly once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "workos-twice-"));
     const source = await FakeWorkos.start();
-    const env = source.env({ DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}`, WORKOS_SYNC_PAGE_SIZE: "3" });
+    const database = await createTestDatabase(dir);
+    const env = source.env({ DATABASE_URL: database.url, WORKOS_SYNC_PAGE_SIZE: "3" });
     const a = await startWorkosTestServer(env);
     const b = await startWorkosTestServer(env);
     try {
@@ -338,6 +341,7 @@ describe("two processes syncing one database", () => {
       await a.close();
       await b.close();
       await source.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
