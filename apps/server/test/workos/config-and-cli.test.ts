@@ -113,7 +113,8 @@ describe("processes", () => {
     } finally {
       await database.drop();
     }
-  });
+    // Two CLI processes (tsx) one after the other: slow when the machine is busy.
+  }, 120_000);
 
   it("npm run sync without WorkOS settings says what to set", async () => {
     const result = await cli("src/cli/sync.ts", { DATA_DIR: join(dir, "plain") });
