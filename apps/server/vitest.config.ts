@@ -10,7 +10,8 @@ export default defineConfig({
     exclude: postgres ? configDefaults.exclude : [...configDefaults.exclude, "test/postgres/**"],
     globalSetup: ["./test/support/global-setup.ts"],
     pool: "forks",
-    testTimeout: 30_000,
+    // Several tests start real processes (tsx); on two busy cores one start can take 10-20 s.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     // Two cores: more workers only make each test server slower.
     maxWorkers: 2,
