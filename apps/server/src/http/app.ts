@@ -7,6 +7,7 @@ import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
 import { errorHandler, sendError } from "./errors.ts";
+import { docsRouter } from "./docs.ts";
 import { idempotencyLayer } from "./idempotency.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { requestId } from "./request-id.ts";
@@ -23,7 +24,7 @@ export interface AppOptions {
   workosWebhook?: Router;
 }
 
-/** The HTTP surface: REST under /v1, tRPC under /trpc, the OpenAPI document, health, and dev keys. */
+/** The HTTP surface: REST under /v1, tRPC under /trpc, the OpenAPI document and its live docs, health, and dev keys. */
 export function createApp(options: AppOptions): Express {
   const { deps, logger } = options;
   const app = express();
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions): Express {
     document ??= buildOpenApiDocument(appRouter, options.publicUrl ?? `${req.protocol}://${req.get("host")}`);
     res.json(document);
   });
+  app.use("/docs", docsRouter());
 
   const createContext = createContextFactory(deps);
   const onError = ({ error, path }: { error: { code: string; cause?: unknown }; path?: string }) => {
