@@ -40,7 +40,8 @@ export function docsRouter(): Router {
   });
   for (const asset of ASSETS) {
     docs.get(`/${asset}`, (_req, res) => {
-      res.sendFile(join(swaggerUiDir, asset));
+      // `root` keeps the .pnpm folder of the package path out of the dotfile check.
+      res.sendFile(asset, { root: swaggerUiDir });
     });
   }
   return docs;
