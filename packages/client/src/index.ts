@@ -8,14 +8,34 @@ import {
   TRPCClientError,
 } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { ErrorCode } from "@workspace-admin/contracts";
-import type { AppRouter } from "@workspace-admin/server/router";
+import type { EndpointName } from "@workspace-admin/contracts";
+import { apiErrorLink } from "./errors.ts";
+import type { AppRouter } from "./router.ts";
 
-export type { AppRouter };
+export type { AppRouter, ApiErrorShape } from "./router.ts";
+export { apiErrorCode, apiErrorLink, isApiError, WorkspaceAdminError } from "./errors.ts";
+export * from "@workspace-admin/contracts";
+export { TRPCClientError };
+
+/** Inputs of every procedure: `WorkspaceAdminInputs["workspaces"]["create"]`. */
 export type WorkspaceAdminInputs = inferRouterInputs<AppRouter>;
+/** Outputs of every procedure: `WorkspaceAdminOutputs["workspaces"]["list"]`. */
 export type WorkspaceAdminOutputs = inferRouterOutputs<AppRouter>;
 export type WorkspaceAdminClient = TRPCClient<AppRouter>;
-export * from "@workspace-admin/contracts";
+
+type Split<N extends string> = N extends `${infer Namespace}.${infer Name}` ? [Namespace, Name] : never;
+/** The input of one operation by its name in the contracts' table: `OperationInput<"members.add">`. */
+export type OperationInput<N extends EndpointName> = Split<N> extends [infer A extends keyof WorkspaceAdminInputs, infer B]
+  ? B extends keyof WorkspaceAdminInputs[A]
+    ? WorkspaceAdminInputs[A][B]
+    : never
+  : never;
+/** The output of one operation by its name in the contracts' table: `OperationOutput<"workspaces.get">`. */
+export type OperationOutput<N extends EndpointName> = Split<N> extends [infer A extends keyof WorkspaceAdminOutputs, infer B]
+  ? B extends keyof WorkspaceAdminOutputs[A]
+    ? WorkspaceAdminOutputs[A][B]
+    : never
+  : never;
 
 export interface WorkspaceAdminClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:3000 (the client calls `${url}/trpc`). */
@@ -49,7 +69,10 @@ function callHeaders(op: Operation): Record<string, string> {
   return headers;
 }
 
-/** A typed client of every procedure: `client.workspaces.list.query({ limit: 10 })`. */
+/**
+ * A typed client of every procedure: `client.workspaces.list.query({ limit: 10 })`. A failed call
+ * throws a `WorkspaceAdminError` carrying the API's error `code`.
+ */
 export function createWorkspaceAdminClient(options: WorkspaceAdminClientOptions): WorkspaceAdminClient {
   const url = `${options.url.replace(/\/+$/, "")}/trpc`;
   const baseHeaders = async () => {
@@ -60,6 +83,7 @@ export function createWorkspaceAdminClient(options: WorkspaceAdminClientOptions)
   const shared = options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: 10 });
   return createTRPCClient<AppRouter>({
     links: [
+      apiErrorLink(),
       splitLink({
         condition: (op) => Object.keys(callHeaders(op)).length > 0,
         true: httpLink({
@@ -72,18 +96,3 @@ export function createWorkspaceAdminClient(options: WorkspaceAdminClientOptions)
     ],
   });
 }
-
-/** The API's error code (NOT_FOUND, CONFLICT, ...) carried by a failed call, or undefined for other errors. */
-export function apiErrorCode(error: unknown): ErrorCode | undefined {
-  if (error instanceof TRPCClientError) {
-    const code = (error.data as { code?: string } | undefined)?.code;
-    return code as ErrorCode | undefined;
-  }
-  return undefined;
-}
-
-export function isApiError(error: unknown): error is TRPCClientError<AppRouter> {
-  return error instanceof TRPCClientError;
-}
-
-export { TRPCClientError };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createProfile, startTestServer, type TestAccount, type TestServer } from "@workspace-admin/server/testing";
-import { apiErrorCode, createWorkspaceAdminClient, entityTag, type WorkspaceAdminClient } from "../src/index.ts";
+import { apiErrorCode, createWorkspaceAdminClient, entityTag, isApiError, type WorkspaceAdminClient, WorkspaceAdminError } from "../src/index.ts";
 
 let server: TestServer;
 let account: TestAccount;
@@ -46,6 +46,21 @@ describe("createWorkspaceAdminClient", () => {
     expect(apiErrorCode(error)).toBe("CONFLICT");
     const missing = await client.workspaces.get.query({ workspaceId: "ws_01JD8Z6V5TQ3R2P1N0M9K8J7H6" }).catch((e: unknown) => e);
     expect(apiErrorCode(missing)).toBe("NOT_FOUND");
+  });
+
+  it("throws WorkspaceAdminError carrying the code, the HTTP status and validation issues", async () => {
+    const invalid = await client.workspaces.create.mutate({ name: "   " }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(WorkspaceAdminError);
+    expect(isApiError(invalid)).toBe(true);
+    const error = invalid as WorkspaceAdminError;
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.httpStatus).toBe(400);
+    expect(error.issues?.map((issue) => issue.path)).toEqual([["name"]]);
+    expect(error.message).toContain("name");
+    const unreachable = createWorkspaceAdminClient({ url: "http://127.0.0.1:9", token: account.token });
+    const network = await unreachable.workspaces.list.query({}).catch((e: unknown) => e);
+    expect(network).toBeInstanceOf(WorkspaceAdminError);
+    expect((network as WorkspaceAdminError).code).toBeUndefined();
   });
 
   it("calls the token function before each request, so a refreshed token is used", async () => {
