@@ -47,7 +47,7 @@ export function buildOpenApiDocument(router: AppRouter, baseUrl: string): OpenAP
       "The same operations are available to TypeScript callers as a typed tRPC client (`@workspace-admin/client`).",
     version: "1.0.0",
     baseUrl,
-    tags: Object.keys(tagDescriptions),
+    tags: tagsOf(),
     securitySchemes: {
       bearerAuth: {
         type: "http",
@@ -60,7 +60,7 @@ export function buildOpenApiDocument(router: AppRouter, baseUrl: string): OpenAP
     },
   });
 
-  document.tags = Object.entries(tagDescriptions).map(([name, description]) => ({ name, description }));
+  document.tags = tagsOf().map((name) => ({ name, description: tagDescriptions[name] ?? `${name} operations` }));
   const components = (document.components ??= {});
   const schemas = (components.schemas ??= {}) as Record<string, unknown>;
   // trpc-to-openapi's per-code error schemas are replaced by ApiError below.
@@ -106,6 +106,11 @@ function describeOperation(name: string, contract: EndpointContract, operation: 
     };
   }
   operation.responses = responses;
+}
+
+/** Every tag of the contracts' table, in table order. */
+function tagsOf(): string[] {
+  return [...new Set(Object.values(endpoints).map((contract: EndpointContract) => contract.tag))];
 }
 
 function defaultDescription(contract: EndpointContract): string {

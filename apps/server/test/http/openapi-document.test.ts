@@ -28,7 +28,7 @@ describe("the committed openapi.json", () => {
   it("is what a live server serves at /openapi.json, apart from the server URL", async () => {
     const response = await fetch(`${server.url}/openapi.json`);
     expect(response.status).toBe(200);
-    const live = await response.json();
+    const live = (await response.json()) as Record<string, unknown>;
     expect(live.servers).toEqual([{ url: server.url }]);
     expect(live).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument(appRouter, server.url))));
     expect({ ...live, servers: committed.servers }).toEqual(committed);
