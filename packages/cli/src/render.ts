@@ -10,7 +10,9 @@ function cell(value: unknown): string {
 export function renderTable(rows: Row[], preferred: string[]): string {
   if (rows.length === 0) return "(none)\n";
   const present = new Set(rows.flatMap((row) => Object.keys(row)));
-  const columns = [...preferred.filter((c) => present.has(c)), ...[...present].filter((c) => !preferred.includes(c))];
+  // The preferred columns when the command has some (--json shows every field), else every field.
+  const shown = preferred.filter((c) => present.has(c));
+  const columns = shown.length > 0 ? shown : [...present];
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
   const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i]!)).join("  ").trimEnd();
   return `${[line(columns.map((c) => c.toUpperCase())), ...rows.map((row) => line(columns.map((c) => cell(row[c]))))].join("\n")}\n`;
