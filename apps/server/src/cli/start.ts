@@ -42,6 +42,7 @@ async function printDevBanner(config: Config, issuer: string, devKey: DevKeyPair
     "",
     `Workspace Admin is listening on ${running.url}`,
     `  OpenAPI document: ${running.url}/openapi.json`,
+    `  Live API docs:    ${running.url}/docs`,
     `  Database:         ${config.database.dialect === "sqlite" ? config.database.file : "PostgreSQL"} (${running.db.state})`,
     "",
     "Admin token for org_demo (valid 24 hours):",
