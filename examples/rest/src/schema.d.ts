@@ -240,6 +240,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1-100 (default 20) */
                 limit?: number;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
                 cursor?: string;
                 /** @description Include archived workspaces: true or false (default false) */
                 includeArchived?: "true" | "false";
@@ -1082,6 +1083,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1-100 (default 20) */
                 limit?: number;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
                 cursor?: string;
             };
             header?: never;
@@ -1601,8 +1603,11 @@ export interface operations {
             query?: {
                 /** @description Page size, 1-100 (default 20) */
                 limit?: number;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
                 cursor?: string;
+                /** @description Matches email or name anywhere, ignoring case (any alphabet) */
                 query?: string;
+                /** @description Matches the whole email address, ignoring case */
                 email?: string;
             };
             header?: never;

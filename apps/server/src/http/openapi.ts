@@ -79,8 +79,9 @@ export function buildOpenApiDocument(router: AppRouter, baseUrl: string): OpenAP
 function describeOperation(name: string, contract: EndpointContract, operation: Operation, schemas: Record<string, unknown>) {
   operation.description = operationDescriptions[name as keyof typeof operationDescriptions] ?? defaultDescription(contract);
 
+  const shape = contract.input.shape as Record<string, unknown>;
   for (const parameter of operation.parameters ?? []) {
-    parameter.description ??= parameter.schema?.description as string | undefined;
+    parameter.description ??= (parameter.schema?.description as string | undefined) ?? fieldDescription(shape[parameter.name]);
   }
   const body = operation.requestBody?.content?.["application/json"];
   // Request bodies are inline schemas; the tag says whose fields they are (a workspace's name is not a person's).
@@ -106,6 +107,19 @@ function describeOperation(name: string, contract: EndpointContract, operation: 
     };
   }
   operation.responses = responses;
+}
+
+/**
+ * The description a contract gives an input field. trpc-to-openapi drops it from query parameters when
+ * it sits on an `.optional()` wrapper, so it is looked up on the wrapper and on what it wraps.
+ */
+function fieldDescription(schema: unknown): string | undefined {
+  let current = schema as { description?: string; _zod?: { def?: { innerType?: unknown } } } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current.description) return current.description;
+    current = current._zod?.def?.innerType as typeof current;
+  }
+  return undefined;
 }
 
 /** Every tag of the contracts' table, in table order. */

@@ -48,6 +48,7 @@ describe("the committed openapi.json", () => {
     expect(operation.tags).toEqual([contract.tag]);
     expect(operation.operationId).toBe(name.replace(/\.(\w)/g, (_: string, c: string) => c.toUpperCase()));
     expect(operation.security).toEqual([{ bearerAuth: [] }]);
+    for (const parameter of operation.parameters ?? []) expect(parameter.description, parameter.name).toMatch(/\w{2,}.{4,}/);
     expect(committed.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
   });
 
