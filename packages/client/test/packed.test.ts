@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -28,9 +28,10 @@ beforeAll(async () => {
   account = await createAccount(server);
   project = mkdtempSync(join(tmpdir(), "workspace-admin-consumer-"));
   const packs = join(project, "packs");
-  for (const name of ["contracts", "client"]) {
-    execFileSync("npx", [...pnpm, "pack", "--pack-destination", packs], { cwd: join(packagesDir, name), stdio: "pipe" });
-  }
+  // Both at once: each pack builds its dist/ first (prepack), which is most of the time.
+  await Promise.all(
+    ["contracts", "client"].map((name) => execFileAsync("npx", [...pnpm, "pack", "--pack-destination", packs], { cwd: join(packagesDir, name) })),
+  );
   const tarballs = readdirSync(packs).map((file) => join(packs, file));
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   writeFileSync(
