@@ -87,7 +87,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get one member of a workspace by profile ID
+         * @description Answers one member of a workspace by the member's profile id, with the profile's email and name. A profile that is not a member is a 404.
+         */
+        get: operations["membersGet"];
         put?: never;
         post?: never;
         /**
@@ -120,10 +124,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/account/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the account's audit events, newest first
+         * @description Lists the account's audit events, newest first: who changed which workspace or membership, when, and each field's value before and after. Filters (`action`, `workspaceId`, `actorProfileId`, `since`, `until`) combine with AND. Follow `nextCursor` while `hasMore` is true.
+         */
+        get: operations["auditList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        AuditAction: "workspace.created" | "workspace.updated" | "workspace.archived" | "member.added" | "member.removed";
         WorkspacePage: {
             data: components["schemas"]["Workspace"][];
             hasMore: boolean;
@@ -149,6 +175,8 @@ export interface components {
              */
             updatedAt: string;
             archivedAt: string | null;
+            /** @description Starts at 1 and grows with every change; the `ETag` is this number in quotes */
+            version: number;
         };
         WorkspaceMemberPage: {
             data: components["schemas"]["WorkspaceMember"][];
@@ -201,6 +229,43 @@ export interface components {
              * @example 2026-01-31T12:00:00.000Z
              */
             updatedAt: string;
+        };
+        AuditEventPage: {
+            data: components["schemas"]["AuditEvent"][];
+            hasMore: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        AuditEvent: {
+            /**
+             * @description Audit event id (time-ordered)
+             * @example aud_01JD8Z6V5TQ3R2P1N0M9K8J7H6
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
+            occurredAt: string;
+            /** @description The admin who made the change; null for the system (directory sync) */
+            actorProfileId: string | null;
+            action: components["schemas"]["AuditAction"];
+            targetType: components["schemas"]["AuditTargetType"];
+            /** @description The workspace id, or the member's profile id */
+            targetId: string;
+            workspaceId: string | null;
+            /** @description The `x-request-id` of the request that made the change, or the WorkOS event id directory sync applied */
+            requestId: string | null;
+            /** @description Each field that changed, with its value before and after */
+            changes: {
+                [key: string]: components["schemas"]["AuditChange"];
+            };
+        };
+        /** @enum {string} */
+        AuditTargetType: "workspace" | "member";
+        AuditChange: {
+            before: string | number | boolean | null;
+            after: string | number | boolean | null;
         };
         ApiError: {
             code: components["schemas"]["ErrorCode"];
@@ -266,7 +331,8 @@ export interface operations {
                      *           "description": "Everyone working on the product's design",
                      *           "createdAt": "2026-01-31T12:00:00.000Z",
                      *           "updatedAt": "2026-01-31T12:00:00.000Z",
-                     *           "archivedAt": "2026-01-31T12:00:00.000Z"
+                     *           "archivedAt": "2026-01-31T12:00:00.000Z",
+                     *           "version": 1
                      *         }
                      *       ],
                      *       "hasMore": true,
@@ -375,7 +441,10 @@ export interface operations {
     workspacesCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1-255 characters. A repeat with the same key and the same request within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with a different request is a 422; while the first is still running, a 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -399,6 +468,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The resource's version, quoted: a strong entity tag */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -409,7 +480,8 @@ export interface operations {
                      *       "description": "Everyone working on the product's design",
                      *       "createdAt": "2026-01-31T12:00:00.000Z",
                      *       "updatedAt": "2026-01-31T12:00:00.000Z",
-                     *       "archivedAt": "2026-01-31T12:00:00.000Z"
+                     *       "archivedAt": "2026-01-31T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workspace"];
@@ -547,6 +619,25 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "unprocessable content",
+                     *       "data": {
+                     *         "code": "UNPROCESSABLE_CONTENT",
+                     *         "httpStatus": 422
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -583,6 +674,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The resource's version, quoted: a strong entity tag */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -593,7 +686,8 @@ export interface operations {
                      *       "description": "Everyone working on the product's design",
                      *       "createdAt": "2026-01-31T12:00:00.000Z",
                      *       "updatedAt": "2026-01-31T12:00:00.000Z",
-                     *       "archivedAt": "2026-01-31T12:00:00.000Z"
+                     *       "archivedAt": "2026-01-31T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workspace"];
@@ -717,7 +811,12 @@ export interface operations {
     workspacesArchive: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1-255 characters. A repeat with the same key and the same request within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with a different request is a 422; while the first is still running, a 409. */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the last read, e.g. "3". If the resource has changed since: 412, and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Workspace id */
                 workspaceId: string;
@@ -729,6 +828,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The resource's version, quoted: a strong entity tag */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -739,168 +840,8 @@ export interface operations {
                      *       "description": "Everyone working on the product's design",
                      *       "createdAt": "2026-01-31T12:00:00.000Z",
                      *       "updatedAt": "2026-01-31T12:00:00.000Z",
-                     *       "archivedAt": "2026-01-31T12:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Workspace"];
-                };
-            };
-            /** @description Invalid input: the body or a parameter failed validation (see `issues`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "BAD_REQUEST",
-                     *       "message": "Input validation failed: name: must not be empty",
-                     *       "data": {
-                     *         "code": "BAD_REQUEST",
-                     *         "httpStatus": 400,
-                     *         "issues": [
-                     *           {
-                     *             "path": [
-                     *               "name"
-                     *             ],
-                     *             "message": "must not be empty",
-                     *             "code": "too_small"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "issues": [
-                     *         {
-                     *           "path": [
-                     *             "name"
-                     *           ],
-                     *           "message": "must not be empty",
-                     *           "code": "too_small"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-            /** @description Missing, malformed, expired or untrusted bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "An `Authorization: Bearer <token>` header is required",
-                     *       "data": {
-                     *         "code": "UNAUTHORIZED",
-                     *         "httpStatus": 401
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-            /** @description The token is valid but lacks the admin role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "FORBIDDEN",
-                     *       "message": "The admin role is required",
-                     *       "data": {
-                     *         "code": "FORBIDDEN",
-                     *         "httpStatus": 403
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-            /** @description No such resource in the caller's account */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "NOT_FOUND",
-                     *       "message": "Workspace not found",
-                     *       "data": {
-                     *         "code": "NOT_FOUND",
-                     *         "httpStatus": 404
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-            /** @description Internal error (details are logged, never sent) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "INTERNAL_SERVER_ERROR",
-                     *       "message": "Internal server error",
-                     *       "data": {
-                     *         "code": "INTERNAL_SERVER_ERROR",
-                     *         "httpStatus": 500
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    workspacesUpdate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workspace id */
-                workspaceId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "name": "Design team",
-                 *       "description": "Everyone working on the product's design"
-                 *     }
-                 */
-                "application/json": {
-                    /** @description Trimmed; 1-255 characters; unique among active workspaces, ignoring case */
-                    name?: string;
-                    /** @description Free text up to 2000 characters, or null */
-                    description?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "ws_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
-                     *       "name": "Design team",
-                     *       "description": "Everyone working on the product's design",
-                     *       "createdAt": "2026-01-31T12:00:00.000Z",
-                     *       "updatedAt": "2026-01-31T12:00:00.000Z",
-                     *       "archivedAt": "2026-01-31T12:00:00.000Z"
+                     *       "archivedAt": "2026-01-31T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workspace"];
@@ -1019,6 +960,251 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The `If-Match` precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PRECONDITION_FAILED",
+                     *       "message": "precondition failed",
+                     *       "data": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "httpStatus": 412
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "unprocessable content",
+                     *       "data": {
+                     *         "code": "UNPROCESSABLE_CONTENT",
+                     *         "httpStatus": 422
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal error (details are logged, never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_SERVER_ERROR",
+                     *       "message": "Internal server error",
+                     *       "data": {
+                     *         "code": "INTERNAL_SERVER_ERROR",
+                     *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    workspacesUpdate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1-255 characters. A repeat with the same key and the same request within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with a different request is a 422; while the first is still running, a 409. */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the last read, e.g. "3". If the resource has changed since: 412, and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Workspace id */
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Design team",
+                 *       "description": "Everyone working on the product's design"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Trimmed; 1-255 characters; unique among active workspaces, ignoring case */
+                    name?: string;
+                    /** @description Free text up to 2000 characters, or null */
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource's version, quoted: a strong entity tag */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ws_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
+                     *       "name": "Design team",
+                     *       "description": "Everyone working on the product's design",
+                     *       "createdAt": "2026-01-31T12:00:00.000Z",
+                     *       "updatedAt": "2026-01-31T12:00:00.000Z",
+                     *       "archivedAt": "2026-01-31T12:00:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            /** @description Invalid input: the body or a parameter failed validation (see `issues`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BAD_REQUEST",
+                     *       "message": "Input validation failed: name: must not be empty",
+                     *       "data": {
+                     *         "code": "BAD_REQUEST",
+                     *         "httpStatus": 400,
+                     *         "issues": [
+                     *           {
+                     *             "path": [
+                     *               "name"
+                     *             ],
+                     *             "message": "must not be empty",
+                     *             "code": "too_small"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "name"
+                     *           ],
+                     *           "message": "must not be empty",
+                     *           "code": "too_small"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, malformed, expired or untrusted bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "An `Authorization: Bearer <token>` header is required",
+                     *       "data": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "httpStatus": 401
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The token is valid but lacks the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "message": "The admin role is required",
+                     *       "data": {
+                     *         "code": "FORBIDDEN",
+                     *         "httpStatus": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such resource in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "message": "Workspace not found",
+                     *       "data": {
+                     *         "code": "NOT_FOUND",
+                     *         "httpStatus": 404
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate name, already a member, archived) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "message": "An active workspace named \"Design team\" already exists",
+                     *       "data": {
+                     *         "code": "CONFLICT",
+                     *         "httpStatus": 409
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The `If-Match` precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PRECONDITION_FAILED",
+                     *       "message": "precondition failed",
+                     *       "data": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "httpStatus": 412
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Request body over 64 KiB */
             413: {
                 headers: {
@@ -1051,6 +1237,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
                      *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "unprocessable content",
+                     *       "data": {
+                     *         "code": "UNPROCESSABLE_CONTENT",
+                     *         "httpStatus": 422
                      *       }
                      *     }
                      */
@@ -1237,7 +1442,10 @@ export interface operations {
     membersAdd: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1-255 characters. A repeat with the same key and the same request within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with a different request is a 422; while the first is still running, a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Workspace id */
                 workspaceId: string;
@@ -1430,6 +1638,25 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "unprocessable content",
+                     *       "data": {
+                     *         "code": "UNPROCESSABLE_CONTENT",
+                     *         "httpStatus": 422
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -1451,7 +1678,7 @@ export interface operations {
             };
         };
     };
-    membersRemove: {
+    membersGet: {
         parameters: {
             query?: never;
             header?: never;
@@ -1598,6 +1825,194 @@ export interface operations {
             };
         };
     };
+    membersRemove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1-255 characters. A repeat with the same key and the same request within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with a different request is a 422; while the first is still running, a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Workspace id */
+                workspaceId: string;
+                /** @description Profile id */
+                profileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "actorId": "act_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
+                     *       "profileId": "prof_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
+                     *       "addedAt": "2026-01-31T12:00:00.000Z",
+                     *       "email": "ada@example.com",
+                     *       "name": "Ada Lovelace"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkspaceMember"];
+                };
+            };
+            /** @description Invalid input: the body or a parameter failed validation (see `issues`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BAD_REQUEST",
+                     *       "message": "Input validation failed: name: must not be empty",
+                     *       "data": {
+                     *         "code": "BAD_REQUEST",
+                     *         "httpStatus": 400,
+                     *         "issues": [
+                     *           {
+                     *             "path": [
+                     *               "name"
+                     *             ],
+                     *             "message": "must not be empty",
+                     *             "code": "too_small"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "name"
+                     *           ],
+                     *           "message": "must not be empty",
+                     *           "code": "too_small"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, malformed, expired or untrusted bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "An `Authorization: Bearer <token>` header is required",
+                     *       "data": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "httpStatus": 401
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The token is valid but lacks the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "message": "The admin role is required",
+                     *       "data": {
+                     *         "code": "FORBIDDEN",
+                     *         "httpStatus": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such resource in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "message": "Workspace not found",
+                     *       "data": {
+                     *         "code": "NOT_FOUND",
+                     *         "httpStatus": 404
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate name, already a member, archived) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "message": "An active workspace named \"Design team\" already exists",
+                     *       "data": {
+                     *         "code": "CONFLICT",
+                     *         "httpStatus": 409
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNPROCESSABLE_CONTENT",
+                     *       "message": "unprocessable content",
+                     *       "data": {
+                     *         "code": "UNPROCESSABLE_CONTENT",
+                     *         "httpStatus": 422
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal error (details are logged, never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_SERVER_ERROR",
+                     *       "message": "Internal server error",
+                     *       "data": {
+                     *         "code": "INTERNAL_SERVER_ERROR",
+                     *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     profilesSearch: {
         parameters: {
             query?: {
@@ -1638,6 +2053,154 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ProfilePage"];
+                };
+            };
+            /** @description Invalid input: the body or a parameter failed validation (see `issues`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BAD_REQUEST",
+                     *       "message": "Input validation failed: name: must not be empty",
+                     *       "data": {
+                     *         "code": "BAD_REQUEST",
+                     *         "httpStatus": 400,
+                     *         "issues": [
+                     *           {
+                     *             "path": [
+                     *               "name"
+                     *             ],
+                     *             "message": "must not be empty",
+                     *             "code": "too_small"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "name"
+                     *           ],
+                     *           "message": "must not be empty",
+                     *           "code": "too_small"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, malformed, expired or untrusted bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "An `Authorization: Bearer <token>` header is required",
+                     *       "data": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "httpStatus": 401
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The token is valid but lacks the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "message": "The admin role is required",
+                     *       "data": {
+                     *         "code": "FORBIDDEN",
+                     *         "httpStatus": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal error (details are logged, never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_SERVER_ERROR",
+                     *       "message": "Internal server error",
+                     *       "data": {
+                     *         "code": "INTERNAL_SERVER_ERROR",
+                     *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    auditList: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string;
+                /** @description One of: workspace.created, workspace.updated, workspace.archived, member.added, member.removed */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Workspace id */
+                workspaceId?: string;
+                /** @description Profile id */
+                actorProfileId?: string;
+                /** @description Only events at or after this instant */
+                since?: string;
+                /** @description Only events before this instant */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "aud_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
+                     *           "occurredAt": "2026-01-31T12:00:00.000Z",
+                     *           "actorProfileId": "prof_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
+                     *           "action": "workspace.created",
+                     *           "targetType": "workspace",
+                     *           "targetId": "x",
+                     *           "workspaceId": "ws_01JD8Z6V5TQ3R2P1N0M9K8J7H6",
+                     *           "requestId": "x",
+                     *           "changes": {}
+                     *         }
+                     *       ],
+                     *       "hasMore": true,
+                     *       "nextCursor": "eyJpZCI6IndzXzAxSkQ4WjZWNVRRM1IyUDFOME05SzhKN0g2In0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
             /** @description Invalid input: the body or a parameter failed validation (see `issues`) */

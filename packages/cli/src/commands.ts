@@ -42,6 +42,7 @@ const COLUMNS: Partial<Record<string, string[]>> = {
   Workspaces: ["id", "name", "description", "archivedAt", "createdAt"],
   Members: ["profileId", "name", "email", "addedAt", "actorId"],
   Profiles: ["id", "name", "email", "createdAt"],
+  Audit: ["occurredAt", "action", "targetId", "workspaceId", "actorProfileId", "changes"],
 };
 
 const kebab = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -88,5 +89,7 @@ export function usageOf(command: Command): string {
   const args = command.positionals.map((p) => (p.endsWith("?") ? `[${p.slice(0, -1)}]` : `<${p}>`));
   const options = command.options.map((o) => (o.boolean ? `[--${o.flag}]` : `[--${o.flag} <${o.field}>]`));
   if (command.paged) options.push("[--all]");
+  if (command.contract.ifMatch) options.push("[--if-match <etag>]");
+  if (command.contract.method !== "GET") options.push("[--idempotency-key <key>]");
   return ["workspace-admin", ...command.words, ...args, ...options].join(" ");
 }

@@ -43,7 +43,7 @@ export function helpText(): string {
 
 /** The first two words that are neither options nor option values select the command. */
 function commandWords(argv: string[]): string[] {
-  const valueFlags = new Set(["--url", "--token", ...commands.flatMap((c) => c.options.filter((o) => !o.boolean).map((o) => `--${o.flag}`))]);
+  const valueFlags = new Set(["--url", "--token", "--idempotency-key", "--if-match", ...commands.flatMap((c) => c.options.filter((o) => !o.boolean).map((o) => `--${o.flag}`))]);
   const words: string[] = [];
   for (let i = 0; i < argv.length && words.length < 2; i++) {
     const arg = argv[i]!;
@@ -60,6 +60,8 @@ function parseCommandArgs(command: Command, argv: string[]) {
   const options: NonNullable<ParseArgsConfig["options"]> = { ...GLOBAL_OPTIONS };
   for (const option of command.options) options[option.flag] = { type: option.boolean ? "boolean" : "string" };
   if (command.paged) options.all = { type: "boolean" };
+  if (command.contract.method !== "GET") options["idempotency-key"] = { type: "string" };
+  if (command.contract.ifMatch) options["if-match"] = { type: "string" };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -87,10 +89,17 @@ function parseCommandArgs(command: Command, argv: string[]) {
   return { values, input };
 }
 
-async function call(client: WorkspaceAdminClient, command: Command, input: Record<string, unknown>): Promise<unknown> {
+/** Per-call headers of a mutation (see WorkspaceAdminCallContext): `--idempotency-key`, `--if-match`. */
+interface CallContext {
+  idempotencyKey?: string;
+  ifMatch?: string;
+}
+
+async function call(client: WorkspaceAdminClient, command: Command, input: Record<string, unknown>, context: CallContext = {}): Promise<unknown> {
   const [namespace, name] = command.operation.split(".") as [string, string];
-  const procedure = (client as unknown as Record<string, Record<string, Record<string, (input: unknown) => Promise<unknown>>>>)[namespace]![name]!;
-  return command.contract.method === "GET" ? procedure.query!(input) : procedure.mutate!(input);
+  type Procedure = Record<string, (input: unknown, options?: { context: CallContext }) => Promise<unknown>>;
+  const procedure = (client as unknown as Record<string, Record<string, Procedure>>)[namespace]![name]!;
+  return command.contract.method === "GET" ? procedure.query!(input) : procedure.mutate!(input, { context });
 }
 
 interface Page {
@@ -138,7 +147,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (!token) throw new UsageError("no token: pass --token or set WORKSPACE_ADMIN_TOKEN (in development: npm run --silent token -- --org ORG --user USER)");
     const client = createWorkspaceAdminClient({ url, token, batch: false });
 
-    const result = values.all ? await fetchAll(client, command, input, io) : await call(client, command, input);
+    const context: CallContext = {};
+    if (typeof values["idempotency-key"] === "string") context.idempotencyKey = values["idempotency-key"];
+    if (typeof values["if-match"] === "string") context.ifMatch = values["if-match"];
+    const result = values.all ? await fetchAll(client, command, input, io) : await call(client, command, input, context);
     if (values.json) {
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     } else if (command.paged) {

@@ -84,6 +84,34 @@ describe("workspace-admin workspaces", () => {
   });
 });
 
+describe("workspace-admin audit, If-Match and Idempotency-Key", () => {
+  it("lists the audit trail, newest first, filtered by workspace", async () => {
+    const workspace = await json(["workspaces", "create", "Audited"]);
+    await json(["workspaces", "rename", workspace.id, "Audited twice"]);
+    const events = await json(["audit", "list", "--workspace-id", workspace.id]);
+    expect(events.data.map((e: { action: string }) => e.action)).toEqual(["workspace.updated", "workspace.created"]);
+    const table = await cli(["audit", "list", "--workspace-id", workspace.id, "--action", "workspace.updated"]);
+    expect(table.stdout).toMatch(/^OCCURREDAT\s+ACTION\s+TARGETID/);
+    expect(table.stdout).toContain("Audited twice");
+    expect(table.stdout.trim().split("\n")).toHaveLength(2);
+  });
+
+  it("sends --if-match, so a stale version changes nothing, and --idempotency-key, so a retry creates nothing more", async () => {
+    const workspace = await json(["workspaces", "create", "Versioned"]);
+    const stale = `"${workspace.version + 7}"`;
+    const refused = await cli(["workspaces", "rename", workspace.id, "Clobbered", "--if-match", stale]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^Error \(PRECONDITION_FAILED\): /);
+    expect((await json(["workspaces", "get", workspace.id])).name).toBe("Versioned");
+    const renamed = await json(["workspaces", "rename", workspace.id, "Renamed", "--if-match", `"${workspace.version}"`]);
+    expect(renamed.name).toBe("Renamed");
+
+    const first = await json(["workspaces", "create", "Once", "--idempotency-key", "cli-retry-1"]);
+    const retry = await json(["workspaces", "create", "Once", "--idempotency-key", "cli-retry-1"]);
+    expect(retry).toEqual(first);
+  });
+});
+
 describe("workspace-admin members and profiles", () => {
   it("adds, lists and removes members, and searches profiles", async () => {
     const workspace = await createWorkspace(account, "Members via CLI");

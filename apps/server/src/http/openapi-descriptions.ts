@@ -27,6 +27,9 @@ export const operationDescriptions: Partial<Record<EndpointName, string>> = {
   "members.add":
     "Adds a profile of the account to a workspace; answers 201 with the new member. A profile that is " +
     "already a member, or an archived workspace, is a 409; a profile or workspace outside the account is a 404.",
+  "members.get":
+    "Answers one member of a workspace by the member's profile id, with the profile's email and name. " +
+    "A profile that is not a member is a 404.",
   "members.remove":
     "Removes a member from a workspace and answers the removed member. A profile that is not a member " +
     "is a 404.",
@@ -34,12 +37,17 @@ export const operationDescriptions: Partial<Record<EndpointName, string>> = {
     "Searches the account's profiles (people known from the directory or from their own tokens): `query` " +
     "matches email or name anywhere, ignoring case; `email` matches a whole address. Without either, " +
     "lists every profile.",
+  "audit.list":
+    "Lists the account's audit events, newest first: who changed which workspace or membership, when, " +
+    "and each field's value before and after. Filters (`action`, `workspaceId`, `actorProfileId`, " +
+    "`since`, `until`) combine with AND. Follow `nextCursor` while `hasMore` is true.",
 };
 
 export const tagDescriptions: Record<string, string> = {
   Workspaces: "Workspaces of the account: create, read, rename, archive.",
   Members: "Who belongs to a workspace.",
   Profiles: "The people of the account.",
+  Audit: "The account's audit trail: every change to workspaces and memberships.",
 };
 
 /** What each error status means, for operations whose contract lists it. */

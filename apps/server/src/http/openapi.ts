@@ -81,7 +81,8 @@ function describeOperation(name: string, contract: EndpointContract, operation: 
 
   const shape = contract.input.shape as Record<string, unknown>;
   for (const parameter of operation.parameters ?? []) {
-    parameter.description ??= (parameter.schema?.description as string | undefined) ?? fieldDescription(shape[parameter.name]);
+    parameter.description ??=
+      (parameter.schema?.description as string | undefined) ?? fieldDescription(shape[parameter.name]) ?? enumDescription(parameter.schema, schemas);
   }
   const body = operation.requestBody?.content?.["application/json"];
   // Request bodies are inline schemas; the tag says whose fields they are (a workspace's name is not a person's).
@@ -120,6 +121,12 @@ function fieldDescription(schema: unknown): string | undefined {
     current = current._zod?.def?.innerType as typeof current;
   }
   return undefined;
+}
+
+/** "One of: a, b, c" for a parameter whose schema (or the component it names) is an enum. */
+function enumDescription(schema: Json | undefined, schemas: Record<string, unknown>): string | undefined {
+  const ref = typeof schema?.$ref === "string" ? (schemas[schema.$ref.replace("#/components/schemas/", "")] as Json | undefined) : schema;
+  return Array.isArray(ref?.enum) ? `One of: ${ref.enum.join(", ")}` : undefined;
 }
 
 /** Every tag of the contracts' table, in table order. */
