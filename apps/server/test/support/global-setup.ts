@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
+import { ensureChromiumInstalled } from "./browser.ts";
 import { dropRunSchemas, testDialect } from "./database.ts";
 
 /**
@@ -7,6 +8,7 @@ import { dropRunSchemas, testDialect } from "./database.ts";
  * any schema of the run still there (kept for a restart test, or left by a test that crashed).
  */
 export default function setup(project: TestProject) {
+  ensureChromiumInstalled();
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   project.provide("testRunId", runId);
   return async () => {
