@@ -1,11 +1,13 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JSONWebKeySet } from "jose";
 import { loadOrCreateDevKey, type DevKeyPair } from "./auth/dev-keys.ts";
+import { cacheVerifiedTokens } from "./auth/verified-token-cache.ts";
 import { createLocalVerifier, createWorkosVerifier, type TokenVerifier } from "./auth/verify-token.ts";
 import type { Config } from "./config.ts";
 import { Database } from "./db/database.ts";
 import { createApp } from "./http/app.ts";
+import { withFastReads } from "./http/fast-reads.ts";
 import { workosWebhookRouter } from "./http/workos-webhook.ts";
 import type { Logger } from "./logger.ts";
 import { DirectorySync } from "./services/directory-sync.ts";
@@ -69,15 +71,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
   }
 
+  const deps = { db, verifier: cacheVerifiedTokens(verifier), identities };
   const app = createApp({
-    deps: { db, verifier, identities },
+    deps,
     logger,
     jwks,
     publicUrl: config.publicUrl,
     workosWebhook,
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = createServer(withFastReads(app, deps));
+    listening.once("error", reject);
+    listening.listen(config.port, config.host, () => resolve(listening));
   });
   server.keepAliveTimeout = 5_000;
   const address = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
 import type { Profile, SearchProfilesInput } from "@workspace-admin/contracts";
 import type { z } from "zod";
 import { ProfileEntity, type ProfileRow } from "../db/entities.ts";
+import { findProfilesBySubstring } from "../db/profile-search-sqlite.ts";
 import { escapeLike, foldCase } from "../db/text-keys.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import type { AccountScope } from "./scope.ts";
@@ -25,6 +26,14 @@ export async function searchProfiles(
   input: z.output<typeof SearchProfilesInput>,
 ): Promise<Page<Profile>> {
   const after = decodeCursor(input.cursor, "prof");
+  if (scope.db.dialect === "sqlite" && input.query !== undefined && input.email === undefined) {
+    // The trigram index (PostgreSQL's pg_trgm index serves the generic query below by itself).
+    const search = { accountId: scope.accountId, term: foldCase(input.query), after, rows: input.limit + 1 };
+    const found = await scope.db.read((manager) =>
+      findProfilesBySubstring<ProfileRow>((sql, params) => manager.query(sql, params), search),
+    );
+    return toPage(found, input.limit, toProfile);
+  }
   const rows = await scope.db.read((manager) => {
     const query = manager
       .createQueryBuilder(ProfileEntity, "p")

@@ -1,0 +1,138 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { parse as parseQuery } from "node:querystring";
+import { type EndpointName, endpoints } from "@workspace-admin/contracts";
+import { type AppDeps, createContextFactory } from "../trpc/context.ts";
+import { successStatusOf } from "../trpc/endpoint.ts";
+import { appRouter } from "../trpc/router.ts";
+import { requestId } from "./request-id.ts";
+
+/**
+ * The hot path for reads, in front of express. Express's routing and the REST adapter's per-request
+ * machinery cost several times what a read does (see BENCHMARKS.md), so a GET of a contract operation,
+ * over REST or tRPC, goes straight to its procedure: the same context, authentication, input and output
+ * validation, service and SQL. Only the routing and the writing of the answer are done here.
+ *
+ * Only success is answered here. Anything else - a path or query it does not recognise with
+ * certainty, an error of any kind (401, 400, 404...) - is handed to express untouched, which answers it
+ * exactly as before: reads have no side effects, so running one twice is harmless, and every error
+ * keeps its one canonical shape, status and log line. Writes never come here.
+ */
+interface Route {
+  name: EndpointName;
+  /** Literal segments, or null where a `{param}` goes (its name in `params` at the same index). */
+  segments: (string | null)[];
+  params: (string | null)[];
+}
+
+const READS = (Object.keys(endpoints) as EndpointName[]).filter((name) => endpoints[name].method === "GET");
+
+const REST_ROUTES: Route[] = READS.map((name) => {
+  const parts = endpoints[name].path.split("/").slice(1);
+  return {
+    name,
+    segments: parts.map((part) => (part.startsWith("{") ? null : part)),
+    params: parts.map((part) => (part.startsWith("{") ? part.slice(1, -1) : null)),
+  };
+});
+
+const TRPC_QUERIES = new Set<string>(READS);
+const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const TRPC_PREFIX = "/trpc/";
+
+type Input = Record<string, unknown>;
+
+/** The REST operation and its input, exactly as the REST adapter builds it, or null: let express decide. */
+function matchRest(pathname: string, search: string): { name: EndpointName; input: Input } | null {
+  const parts = pathname.split("/").slice(1);
+  const route = REST_ROUTES.find(
+    (r) => r.segments.length === parts.length && r.segments.every((s, i) => s === null || s === parts[i]),
+  );
+  if (!route) return null;
+  // The adapter: first value of a single-valued key, arrays kept, empty values dropped; path wins.
+  const input: Input = {};
+  const query = parseQuery(search);
+  for (const [key, value] of Object.entries(query)) {
+    if (Array.isArray(value)) return null;
+    if (value) input[key] = value;
+  }
+  for (let i = 0; i < parts.length; i++) {
+    const param = route.params[i];
+    if (param === null || param === undefined) continue;
+    // Encoded or odd characters: the adapter's own decoding rules apply; leave it to express.
+    if (!SAFE_SEGMENT.test(parts[i]!)) return null;
+    input[param] = parts[i];
+  }
+  return { name: route.name, input };
+}
+
+/** A non-batched tRPC query `?input=<json>` (or no input), or null. */
+function matchTrpc(pathname: string, search: string): { name: EndpointName; input: unknown } | null {
+  const name = pathname.slice(TRPC_PREFIX.length);
+  if (!TRPC_QUERIES.has(name)) return null;
+  const query = parseQuery(search);
+  const keys = Object.keys(query);
+  if (keys.length === 0) return { name: name as EndpointName, input: undefined };
+  if (keys.length !== 1 || typeof query.input !== "string") return null;
+  try {
+    return { name: name as EndpointName, input: JSON.parse(query.input) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>) {
+  res.writeHead(status, {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** The server's request listener: the read fast path, then express for everything else. */
+export function withFastReads(app: RequestListener, deps: AppDeps): RequestListener {
+  const createContext = createContextFactory(deps);
+  const noop = () => undefined;
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, rest: boolean, name: EndpointName, input: unknown) => {
+    // Same id rules as the express middleware (it sets the header and req.id again on a fallback).
+    requestId(req as never, res as never, noop);
+    try {
+      const ctx = createContext({ req });
+      const caller = appRouter.createCaller(ctx);
+      const [group, procedure] = name.split(".") as [string, string];
+      const call = (caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[group]![
+        procedure
+      ]!;
+      const data = await call(input);
+      if (res.destroyed) return;
+      // REST answers carry the headers a procedure chose (ETag), as the adapter's responseMeta does.
+      if (rest) send(res, successStatusOf(name), JSON.stringify(data), ctx.response.headers ?? {});
+      else send(res, 200, JSON.stringify({ result: { data } }), { Vary: "trpc-accept, accept" });
+    } catch {
+      if (res.headersSent || res.destroyed) return;
+      res.removeHeader("x-request-id");
+      app(req, res);
+    }
+  };
+
+  return (req, res) => {
+    const url = req.url ?? "";
+    // A request with an Idempotency-Key goes through the idempotency layer in express.
+    if (req.method === "GET" && req.headers["idempotency-key"] === undefined) {
+      const q = url.indexOf("?");
+      const pathname = q < 0 ? url : url.slice(0, q);
+      const search = q < 0 ? "" : url.slice(q + 1);
+      if (pathname.startsWith("/v1/")) {
+        const match = matchRest(pathname, search);
+        if (match) return void serve(req, res, true, match.name, match.input);
+      } else if (pathname.startsWith(TRPC_PREFIX)) {
+        const match = matchTrpc(pathname, search);
+        if (match) return void serve(req, res, false, match.name, match.input);
+      }
+    }
+    app(req, res);
+  };
+}
