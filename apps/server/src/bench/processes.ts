@@ -36,19 +36,19 @@ function rssOf(pid: number): { rss: number; hwm: number } {
 }
 
 /**
- * Starts `node --import tsx <entry>` with `env` and waits until GET <url><readyPath> answers 200,
+ * Starts `node <args>` (e.g. `--import tsx src/main.ts`) with `env` and waits until GET <url><readyPath> answers 200,
  * polling every 5 ms: the time to that answer is the cold start.
  */
 export async function startServerProcess(
   name: string,
-  entry: string,
+  args: string[],
   env: Record<string, string>,
   readyPath = "/readyz",
 ): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, args, {
     cwd: new URL("../..", import.meta.url).pathname,
     env: { ...process.env, ...env, PORT: String(port), BENCH_PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit", "ipc"],

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { loadOrCreateDevKey } from "../auth/dev-keys.ts";
 import { signDevToken } from "../auth/tokens.ts";
+import { buildServer } from "../cli/build.ts";
 import { loadConfig } from "../config.ts";
 import { encodeCursor } from "../services/pagination.ts";
 import { BENCH_ADMIN, BENCH_DB_FILE, BENCH_DIR, BENCH_ORG, type DatasetManifest, MANIFEST_FILE } from "./dataset.ts";
@@ -23,7 +24,7 @@ import { type ServerProcess, startServerProcess } from "./processes.ts";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
-const WARMUP_SECONDS = 1;
+const WARMUP_SECONDS = 2;
 const RESULTS_FILE = resolve(import.meta.dirname, "../../bench-results/latest.json");
 
 /** Substring searches cycled through by the search scenario: common and rare, several alphabets. */
@@ -187,13 +188,18 @@ async function main() {
 
   // 1. Our server: cold start, then REST and tRPC. Its answers give the bare express route its bodies.
   console.log(`Data set: ${manifest.profiles} profiles, ${manifest.workspaces} workspaces, ${manifest.members} members`);
-  const ours = await startServerProcess("ours", "src/main.ts", {
+  const serverEnv = {
     NODE_ENV: "production",
     DATA_DIR: BENCH_DIR,
     DATABASE_URL: `sqlite:${BENCH_DB_FILE}`,
     LOG_LEVEL: "warn",
-  });
-  console.log(`Our server ready in ${fmt(ours.startMs, 0)} ms`);
+  };
+  // For reference: the start under the TypeScript loader (`npm start`), then the built server, measured.
+  const viaTsx = await startServerProcess("ours (tsx)", ["--import", "tsx", "src/main.ts"], serverEnv);
+  await viaTsx.stop();
+  const built = await buildServer();
+  const ours = await startServerProcess("ours", [built], serverEnv);
+  console.log(`Our server ready in ${fmt(ours.startMs, 0)} ms (built; ${fmt(viaTsx.startMs, 0)} ms under tsx)`);
   const bodies: Record<string, { method: string; path: string; status: number; body: string }> = {};
   for (const op of OPS) {
     const probe = await measure(ours, op, "rest");
@@ -205,7 +211,7 @@ async function main() {
   await ours.stop();
 
   // 2. The floor.
-  const floor = await startServerProcess("floor", "src/bench/floor-server.ts", {});
+  const floor = await startServerProcess("floor", ["--import", "tsx", "src/bench/floor-server.ts"], {});
   for (const op of OPS) await measure(floor, op, "floor");
   for (const [name, requests] of latencyChecks("floor")) await sequential(floor, "floor", name, requests);
   peakRss.floor = floor.peakRss();
@@ -215,7 +221,7 @@ async function main() {
   mkdirSync(BENCH_DIR, { recursive: true });
   const bodiesFile = resolve(BENCH_DIR, "express-bodies.json");
   writeFileSync(bodiesFile, JSON.stringify(bodies));
-  const express = await startServerProcess("express", "src/bench/express-server.ts", { BENCH_BODIES_FILE: bodiesFile });
+  const express = await startServerProcess("express", ["--import", "tsx", "src/bench/express-server.ts"], { BENCH_BODIES_FILE: bodiesFile });
   for (const op of OPS) await measure(express, op, "express");
   peakRss.express = express.peakRss();
   await express.stop();
@@ -271,7 +277,7 @@ async function main() {
   for (const l of latency) lines.push(`| ${l.name} | ${l.target} | ${fmt(l.result.p50)} | ${fmt(l.result.p95)} | ${fmt(l.result.p99)} |`);
   lines.push(
     "",
-    `Server peak RSS: ours ${mb(peakRss.ours!)} MB, floor ${mb(peakRss.floor!)} MB, express ${mb(peakRss.express!)} MB. Cold start to /readyz: ${fmt(ours.startMs, 0)} ms.`,
+    `Server peak RSS: ours ${mb(peakRss.ours!)} MB, floor ${mb(peakRss.floor!)} MB, express ${mb(peakRss.express!)} MB. Cold start to /readyz: ${fmt(ours.startMs, 0)} ms built (node dist/main.mjs), ${fmt(viaTsx.startMs, 0)} ms under tsx.`,
     "",
     "| target | value | met |",
     "|---|---|---|",
@@ -296,7 +302,7 @@ async function main() {
         machine,
         settings: { seconds: SECONDS, connections: CONNECTIONS, sequential: SEQUENTIAL, searchTerms: SEARCH_TERMS },
         dataset: manifest,
-        coldStartMs: ours.startMs,
+        coldStartMs: { built: ours.startMs, tsx: viaTsx.startMs },
         peakRssMb: { ours: mb(peakRss.ours!), floor: mb(peakRss.floor!), express: mb(peakRss.express!) },
         throughput: table,
         latency: latency.map((l) => ({ name: l.name, target: l.target, ...l.result })),

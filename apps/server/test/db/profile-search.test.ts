@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Database } from "../../src/db/database.ts";
+import { newId } from "../../src/db/ids.ts";
+import { findProfilesBySubstring, WINDOW_ROWS } from "../../src/db/profile-search-sqlite.ts";
+import { escapeLike, foldCase, profileSearchKey } from "../../src/db/text-keys.ts";
+
+/**
+ * The two-step SQLite search (bounded window, then the trigram index) must answer exactly what a plain
+ * LIKE scan answers, in the same order, page by page, whichever step finds the rows. The account is
+ * larger than the window so that rare terms take the trigram step.
+ */
+let dir: string;
+let db: Database;
+const ACCOUNT = "acct_01JD8Z6V5TQ3R2P1N0M9K8J7H6";
+const OTHER = "acct_01JD8Z6V5TQ3R2P1N0M9K8J7H7";
+const PROFILES = WINDOW_ROWS * 2;
+
+const NAMES = ["Björn Ström", "Sophie Müller", "Hans Großstraße", "ΟΔΥΣΣΕΑΣ Λαέρτιος", "Иван Петров", "Ada Lovelace"];
+
+async function insertProfile(accountId: string, name: string, email: string) {
+  const now = new Date().toISOString();
+  await db.write((manager) =>
+    manager.query(
+      `INSERT INTO profiles (id, account_id, workos_user_id, email, email_key, name, search_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [newId("profile"), accountId, `user_${newId("profile")}`, email, foldCase(email), name, profileSearchKey(name, email), now, now],
+    ),
+  );
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "profile-search-test-"));
+  db = await Database.open({ dialect: "sqlite", file: join(dir, "search.sqlite") });
+  await db.write((manager) =>
+    manager.query(`INSERT INTO accounts (id, workos_organization_id, created_at) VALUES (?, 'org_a', ''), (?, 'org_b', '')`, [
+      ACCOUNT,
+      OTHER,
+    ]),
+  );
+  for (let i = 0; i < PROFILES; i++) {
+    // Rare needles sit late, beyond the window; "100%" and "_" are literal characters.
+    const needle = i === PROFILES - 5 ? " 100% Discount_Team" : i % 500 === 499 ? " Rarename" : "";
+    await insertProfile(ACCOUNT, `${NAMES[i % NAMES.length]}${needle}`, `person.${i}@example.test`);
+  }
+  await insertProfile(OTHER, "Rarename Elsewhere", "rarename@other.test");
+});
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every match of `term` in the account, by id: the plain scan the index must agree with. */
+async function reference(term: string): Promise<string[]> {
+  const rows = await db.read((manager) =>
+    manager.query(
+      `SELECT id FROM profiles WHERE account_id = ? AND search_key LIKE ? ESCAPE '\\' ORDER BY id`,
+      [ACCOUNT, `%${escapeLike(foldCase(term))}%`],
+    ),
+  );
+  return (rows as { id: string }[]).map((row) => row.id);
+}
+
+async function allPages(term: string, pageSize: number): Promise<string[]> {
+  const found: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.read((manager) =>
+      findProfilesBySubstring<{ id: string }>((sql, params) => manager.query(sql, params), {
+        accountId: ACCOUNT,
+        term: foldCase(term),
+        after,
+        rows: pageSize + 1,
+      }),
+    );
+    const page = rows.slice(0, pageSize);
+    found.push(...page.map((row) => row.id));
+    if (rows.length <= pageSize) return found;
+    after = page.at(-1)!.id;
+  }
+}
+
+describe("SQLite profile search", () => {
+  it.each([
+    ["a common term", "ström", 20],
+    ["a rare term, found by the trigram step", "rarename", 20],
+    ["a rare term, a page at a time", "rarename", 3],
+    ["literal % and _", "100% discount_team", 20],
+    ["a literal _ that is no wildcard", "0_d", 20],
+    ["case folding in another alphabet", "ΛΑΈΡΤΙΟΣ", 50],
+    ["ß folded to ss", "GROSSSTRASSE", 100],
+    ["a term with no match", "nobody-here", 20],
+    ["a two-character term (no trigram)", "ma", 100],
+  ])("answers exactly the matches of a scan, in order, for %s", async (_label, term, pageSize) => {
+    const expected = await reference(term);
+    expect(await allPages(term, pageSize)).toEqual(expected);
+  });
+
+  it("has rare terms that need the trigram step and common ones the window answers", async () => {
+    expect((await reference("rarename")).length).toBe(PROFILES / 500);
+    expect((await reference("ström")).length).toBeGreaterThan(WINDOW_ROWS / 10);
+  });
+
+  it("follows a profile's changes: the index is kept in step by triggers", async () => {
+    const [id] = await reference("lovelace");
+    await db.write((manager) =>
+      manager.query(`UPDATE profiles SET name = 'Grace Hopper', search_key = ? WHERE id = ?`, [
+        profileSearchKey("Grace Hopper", "renamed@example.test"),
+        id,
+      ]),
+    );
+    expect(await allPages("renamed@example", 20)).toEqual([id]);
+    expect(await allPages("lovelace", 1000)).not.toContain(id);
+    expect(await allPages("lovelace", 1000)).toEqual(await reference("lovelace"));
+  });
+
+  it("never answers another account's profiles", async () => {
+    const ids = await allPages("elsewhere", 20);
+    expect(ids).toEqual([]);
+  });
+});
