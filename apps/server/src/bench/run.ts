@@ -23,7 +23,7 @@ import { type ServerProcess, startServerProcess } from "./processes.ts";
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
 const WARMUP_SECONDS = 2;
 const RESULTS_FILE = resolve(import.meta.dirname, "../../bench-results/latest.json");
 
@@ -137,6 +137,7 @@ async function main() {
 
   // Our server's dev key lives in the bench directory; the runner signs its token with it.
   const config = loadConfig({ DATA_DIR: BENCH_DIR, DATABASE_URL: `sqlite:${BENCH_DB_FILE}` });
+  if (config.auth.mode !== "dev") throw new Error("The benchmark runs the server in dev auth mode");
   const key = await loadOrCreateDevKey(config.auth.keyFile);
   const token = await signDevToken(key, {
     issuer: config.auth.issuer,

@@ -2,7 +2,8 @@ import { escapeLike } from "./text-keys.ts";
 
 /**
  * Substring search over profiles on SQLite, in at most two indexed queries, both ordered by id (the
- * order of every list) and re-checking the exact match with LIKE on `profiles.search_key`:
+ * order of every list), leaving out profiles removed by directory sync, and re-checking the exact match
+ * with LIKE on `profiles.search_key` (the same conditions as the generic query in services/profiles.ts):
  *
  * 1. A bounded window: the next WINDOW_ROWS profiles of the account after the cursor, filtered. A common
  *    term fills the page from this window at once, which the trigram index could not do cheaply (it
@@ -24,13 +25,13 @@ const COLUMNS = `p.id AS "id", p.account_id AS "accountId", p.workos_user_id AS 
 /** Params: accountId, after ('' for the first page), window size (-1: unbounded), LIKE pattern, limit. */
 export const SEARCH_WINDOW_SQL = `SELECT ${COLUMNS}
   FROM (SELECT * FROM profiles WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?) p
-  WHERE p.search_key LIKE ? ESCAPE '\\' ORDER BY p.id LIMIT ?`;
+  WHERE p.removed_at IS NULL AND p.search_key LIKE ? ESCAPE '\\' ORDER BY p.id LIMIT ?`;
 
 /** Params: GLOB pattern, accountId, after, LIKE pattern, limit. CROSS JOIN: drive from the index. */
 export const SEARCH_TRIGRAM_SQL = `SELECT ${COLUMNS}
   FROM profile_search s CROSS JOIN profiles p ON p.id = s.profile_id
-  WHERE s.search_key GLOB ? AND p.account_id = ? AND p.id > ? AND p.search_key LIKE ? ESCAPE '\\'
-  ORDER BY p.id LIMIT ?`;
+  WHERE s.search_key GLOB ? AND p.account_id = ? AND p.id > ? AND p.removed_at IS NULL
+  AND p.search_key LIKE ? ESCAPE '\\' ORDER BY p.id LIMIT ?`;
 
 export interface SubstringSearch {
   accountId: string;

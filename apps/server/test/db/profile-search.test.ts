@@ -46,6 +46,10 @@ beforeAll(async () => {
     await insertProfile(ACCOUNT, `${NAMES[i % NAMES.length]}${needle}`, `person.${i}@example.test`);
   }
   await insertProfile(OTHER, "Rarename Elsewhere", "rarename@other.test");
+  await insertProfile(ACCOUNT, "Rarename Removed", "removed@example.test");
+  await db.write((manager) => manager.query(`UPDATE profiles SET removed_at = ? WHERE email = 'removed@example.test'`, [
+    new Date().toISOString(),
+  ]));
 });
 afterAll(async () => {
   await db?.close();
@@ -56,7 +60,8 @@ afterAll(async () => {
 async function reference(term: string): Promise<string[]> {
   const rows = await db.read((manager) =>
     manager.query(
-      `SELECT id FROM profiles WHERE account_id = ? AND search_key LIKE ? ESCAPE '\\' ORDER BY id`,
+      `SELECT id FROM profiles WHERE account_id = ? AND removed_at IS NULL AND search_key LIKE ? ESCAPE '\\'
+       ORDER BY id`,
       [ACCOUNT, `%${escapeLike(foldCase(term))}%`],
     ),
   );
@@ -119,5 +124,10 @@ describe("SQLite profile search", () => {
   it("never answers another account's profiles", async () => {
     const ids = await allPages("elsewhere", 20);
     expect(ids).toEqual([]);
+  });
+
+  it("leaves out profiles removed by directory sync", async () => {
+    expect(await allPages("rarename removed", 20)).toEqual([]);
+    expect(await allPages("rarename", 20)).toEqual(await reference("rarename"));
   });
 });
