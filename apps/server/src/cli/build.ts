@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -29,6 +29,8 @@ export async function buildServer(): Promise<string> {
     sourcemap: true,
     logLevel: "warning",
   });
+  // Files the server reads beside its own module (http/docs.ts: the /docs page) go beside the bundle.
+  cpSync(resolve(root, "src/http/docs"), resolve(root, "dist/docs"), { recursive: true });
   return BUILT_SERVER;
 }
 
