@@ -16,6 +16,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEV_TOKEN_ISSUER: z.string().min(1).default("urn:workspace-admin:dev"),
   PUBLIC_URL: z.string().url().optional(),
+  // Rate limits: requests per window, per account (by the verified token's org_id) and per client IP.
+  // 0 turns one off. Counted in each server process (see docs/security.md).
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(3000),
+  // SIGTERM: how long in-flight requests may take to finish before the process closes anyway.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   // WorkOS (production). Setting WORKOS_CLIENT_ID switches verification from the dev key to WorkOS.
   WORKOS_CLIENT_ID: z.string().min(1).optional(),
   WORKOS_API_KEY: z.string().min(1).optional(),
@@ -48,6 +55,15 @@ export interface Config {
   /** WorkOS API access (directory sync, webhooks); undefined unless WORKOS_API_KEY is set. */
   workos: WorkosApiConfig | undefined;
   publicUrl: string | undefined;
+  rateLimit: RateLimitConfig;
+  shutdownTimeoutMs: number;
+}
+
+/** Requests allowed per window; 0 means no limit of that kind. */
+export interface RateLimitConfig {
+  windowSeconds: number;
+  perAccount: number;
+  perIp: number;
 }
 
 /** Dev: tokens signed by a local key kept in DATA_DIR. WorkOS: tokens from WorkOS, keys from its JWKS. */
@@ -98,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: authConfig(e, dataDir),
     workos: workosApiConfig(e),
     publicUrl: e.PUBLIC_URL,
+    rateLimit: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      perAccount: e.RATE_LIMIT_PER_ACCOUNT,
+      perIp: e.RATE_LIMIT_PER_IP,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

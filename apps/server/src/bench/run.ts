@@ -195,6 +195,9 @@ async function main() {
     DATA_DIR: BENCH_DIR,
     DATABASE_URL: `sqlite:${BENCH_DB_FILE}`,
     LOG_LEVEL: "warn",
+    // The limiter runs (its cost is measured) but never refuses the load generator.
+    RATE_LIMIT_PER_ACCOUNT: "1000000000",
+    RATE_LIMIT_PER_IP: "1000000000",
   };
   // For reference: the start under the TypeScript loader (`npm start`), then the built server, measured.
   const viaTsx = await startServerProcess("ours (tsx)", ["--import", "tsx", "src/main.ts"], serverEnv);

@@ -22,7 +22,8 @@ export interface ServerProcess {
 export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: serverRoot,
-    env: { ...process.env, NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info",
+      RATE_LIMIT_PER_ACCOUNT: "0", RATE_LIMIT_PER_IP: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

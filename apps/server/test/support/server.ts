@@ -93,6 +93,9 @@ async function launch(env: Record<string, string>, options: TestServerOptions = 
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
+    // Test files make thousands of calls from one address and account; the tests of the limits set them.
+    RATE_LIMIT_PER_ACCOUNT: "0",
+    RATE_LIMIT_PER_IP: "0",
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
