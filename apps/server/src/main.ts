@@ -11,7 +11,11 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     running.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ signal }, "shut down cleanly: in-flight requests finished, database closed");
+        logger.flush();
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
         process.exit(1);
@@ -20,6 +24,13 @@ async function main() {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  // An error no request handler caught: log it where operators look, then stop (the orchestrator
+  // restarts a clean process; every acknowledged write is already committed).
+  process.on("uncaughtException", (error) => {
+    logger.fatal({ err: error }, "uncaught exception; exiting");
+    logger.flush();
+    process.exit(1);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,10 @@ import { createLocalVerifier, createWorkosVerifier, type TokenVerifier } from ".
 import type { Config } from "./config.ts";
 import { Database } from "./db/database.ts";
 import { createApp } from "./http/app.ts";
+import { withAccessLog } from "./http/access-log.ts";
+import { Draining } from "./http/draining.ts";
 import { withFastReads } from "./http/fast-reads.ts";
+import { withRateLimits } from "./http/rate-limit.ts";
 import { workosWebhookRouter } from "./http/workos-webhook.ts";
 import type { Logger } from "./logger.ts";
 import { DirectorySync } from "./services/directory-sync.ts";
@@ -23,7 +26,10 @@ export interface RunningServer {
   devKey: DevKeyPair | undefined;
   /** WorkOS mode with an API key: directory sync (polled on WORKOS_SYNC_INTERVAL_SECONDS, and the webhook). */
   directorySync: DirectorySync | undefined;
-  /** Stops accepting connections and the sync timer, lets in-flight work finish, then closes the database. */
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests finish (new ones on open
+   * connections get a 503) for at most SHUTDOWN_TIMEOUT_MS, stops the sync timer, then closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -79,8 +85,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     publicUrl: config.publicUrl,
     workosWebhook,
   });
+  // The request's way in, outermost first: id and log line, refusal while shutting down, rate limits,
+  // the read fast path, express.
+  const draining = new Draining(config.shutdownTimeoutMs);
+  const listener = withAccessLog(
+    draining.guard(withRateLimits(withFastReads(app, deps), { config: config.rateLimit, verifier: deps.verifier })),
+    logger,
+  );
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createServer(withFastReads(app, deps));
+    const listening = createServer(listener);
     listening.once("error", reject);
     listening.listen(config.port, config.host, () => resolve(listening));
   });
@@ -93,11 +106,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      const { timedOut } = await draining.drain(server);
+      if (timedOut) logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown: cut connections still open after the timeout");
       await directorySync?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
       await db.close();
     })());
   return { url, server, db, devKey, directorySync, close };

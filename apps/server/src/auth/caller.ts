@@ -12,12 +12,17 @@ export interface CallerDeps {
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
 
+/** The token of an `Authorization: Bearer <token>` header; only the header is read (never the query string). */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+}
+
 /**
  * Who is calling: a verified bearer token (InvalidTokenError, a 401, otherwise) holding the admin role
  * (a FORBIDDEN DomainError otherwise, before anything is created), then the account and profile it names.
  */
 export async function resolveCaller(deps: CallerDeps, authorization: string | undefined): Promise<ResolvedIdentity> {
-  const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+  const token = bearerToken(authorization);
   if (!token) throw new InvalidTokenError("An `Authorization: Bearer <token>` header is required");
   const caller = await deps.verifier.verify(token);
   if (!caller.isAdmin) throw new DomainError("FORBIDDEN", "The admin role is required");

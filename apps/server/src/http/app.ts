@@ -7,12 +7,14 @@ import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
 import { errorHandler, sendError } from "./errors.ts";
+import { requireJsonBody } from "./content-type.ts";
 import { docsRouter } from "./docs.ts";
 import { idempotencyLayer } from "./idempotency.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { requestId } from "./request-id.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+export const MAX_TRPC_BATCH = 10;
 
 export interface AppOptions {
   deps: AppDeps;
@@ -86,6 +88,7 @@ export function createApp(options: AppOptions): Express {
   const json = express.json({ limit: BODY_LIMIT_BYTES, strict: false });
   app.use(
     "/v1",
+    requireJsonBody,
     json,
     idempotencyLayer(deps, logger, "rest"),
     (req, res, next) => {
@@ -99,6 +102,7 @@ export function createApp(options: AppOptions): Express {
   // layer needs it for the request's fingerprint.
   app.use(
     "/trpc",
+    requireJsonBody,
     (req, res, next) => (req.headers["idempotency-key"] === undefined ? next() : json(req, res, next)),
     idempotencyLayer(deps, logger, "trpc"),
     createExpressMiddleware({
@@ -106,6 +110,8 @@ export function createApp(options: AppOptions): Express {
       createContext,
       onError,
       maxBodySize: BODY_LIMIT_BYTES,
+      // The typed client batches at most this many calls (its `maxItems`); a longer batch is a 400.
+      maxBatchSize: MAX_TRPC_BATCH,
     }),
   );
 

@@ -1,4 +1,5 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Request, Response } from "express";
 import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
@@ -22,6 +23,42 @@ export function sendTrpcError(req: Request, res: Response, code: ErrorCode, mess
   const batch = (req.query as Record<string, unknown> | undefined)?.batch === "1";
   const calls = req.path.replace(/^\//, "").split(",").length;
   res.status(httpStatus).json(batch ? Array.from({ length: calls }, () => error) : error);
+}
+
+/**
+ * The same two shapes for layers that sit in front of express (rate limits, shutdown), on the raw node
+ * request: the tRPC shape under /trpc (one entry per call of a batch), the REST shape elsewhere.
+ */
+export function writeApiError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const httpStatus = errorHttpStatus[code];
+  // Under express a mount point strips req.url; originalUrl keeps the path the client sent.
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "";
+  const q = url.indexOf("?");
+  const pathname = q < 0 ? url : url.slice(0, q);
+  let body: unknown = { message, code, data: { code, httpStatus } };
+  if (pathname.startsWith("/trpc/")) {
+    const error = { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus } } };
+    const batch = new URLSearchParams(q < 0 ? "" : url.slice(q + 1)).get("batch") === "1";
+    body = batch ? Array.from({ length: trpcCallCount(pathname) }, () => error) : error;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(httpStatus, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+/** How many procedures a `/trpc/a,b,c` path calls. */
+export function trpcCallCount(pathname: string): number {
+  return pathname.slice("/trpc/".length).split(",").length;
 }
 
 const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {

@@ -1,13 +1,25 @@
 import { randomUUID } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Every request gets an id: the caller's `x-request-id` when it is sane, else a new one; echoed back. */
-export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.headers["x-request-id"];
-  const id = typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : randomUUID();
-  (req as typeof req & { id: string }).id = id;
-  res.setHeader("x-request-id", id);
+type WithId = IncomingMessage & { id?: string };
+
+/**
+ * Every request gets an id: the caller's `x-request-id` when it is sane, else a new one; echoed back as
+ * `x-request-id` and written into the request's log line. Assigned once, by the first layer that asks
+ * (the access log); later layers (express, the read fast path) keep it.
+ */
+export function requestId(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const request = req as WithId;
+  if (request.id === undefined) {
+    const incoming = req.headers["x-request-id"];
+    request.id = typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : randomUUID();
+  }
+  if (!res.headersSent) res.setHeader("x-request-id", request.id);
   next();
-};
+}
+
+export function requestIdOf(req: IncomingMessage): string | undefined {
+  return (req as WithId).id;
+}
