@@ -17,7 +17,7 @@ const EnvSchema = z.object({
   DEV_TOKEN_ISSUER: z.string().min(1).default("urn:workspace-admin:dev"),
   PUBLIC_URL: z.string().url().optional(),
   // Rate limits: requests per window, per account (by the verified token's org_id) and per client IP.
-  // 0 turns one off. Counted in each server process (see docs/security.md).
+  // 0 turns one off. Counted in each server process (README, "Rate limits").
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(3000),

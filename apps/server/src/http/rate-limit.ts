@@ -16,7 +16,7 @@ import { trpcCallCount, writeApiError } from "./errors.ts";
  *   dropped when a window ends). A client may burst up to twice its budget across a window boundary;
  *   that is the price of not keeping per-request timestamps.
  * - Counted in each server process. Behind a load balancer with N instances an account gets up to N
- *   budgets; divide the settings by N (docs/security.md).
+ *   budgets; divide the settings by N (README, "Rate limits").
  *
  * Every answer of the API carries `RateLimit-Policy` and `RateLimit` (IETF draft "RateLimit header
  * fields for HTTP", draft-07 syntax) for the tighter of its two budgets; a refusal is a 429 with
