@@ -319,6 +319,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -417,6 +421,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -430,6 +459,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -470,6 +518,12 @@ export interface operations {
                 headers: {
                     /** @description The resource's version, quoted: a strong entity tag */
                     ETag: string;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -638,6 +692,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -651,6 +730,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -676,6 +774,10 @@ export interface operations {
                 headers: {
                     /** @description The resource's version, quoted: a strong entity tag */
                     ETag: string;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -787,6 +889,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -800,6 +927,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -830,6 +976,12 @@ export interface operations {
                 headers: {
                     /** @description The resource's version, quoted: a strong entity tag */
                     ETag: string;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -998,6 +1150,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -1011,6 +1188,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -1056,6 +1252,12 @@ export interface operations {
                 headers: {
                     /** @description The resource's version, quoted: a strong entity tag */
                     ETag: string;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1262,6 +1464,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -1275,6 +1502,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -1303,6 +1549,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1418,6 +1668,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -1431,6 +1706,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -1472,6 +1766,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1657,6 +1957,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -1670,6 +1995,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -1695,6 +2039,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1804,6 +2152,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -1817,6 +2190,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -1845,6 +2237,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1992,6 +2390,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -2005,6 +2428,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -2034,6 +2476,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2576,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -2143,6 +2614,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */
@@ -2178,6 +2668,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2278,6 +2772,31 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until the budget starts afresh */
+                    "Retry-After"?: number;
+                    /** @description The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax) */
+                    RateLimit?: string;
+                    /** @description The budgets: `<requests>;w=<window seconds>` per account and per client address */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests for this account; retry after 42 s",
+                     *       "data": {
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "httpStatus": 429
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Internal error (details are logged, never sent) */
             500: {
                 headers: {
@@ -2291,6 +2810,25 @@ export interface operations {
                      *       "data": {
                      *         "code": "INTERNAL_SERVER_ERROR",
                      *         "httpStatus": 500
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The database or the token keys are unreachable, or the server is shutting down: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry later",
+                     *       "data": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "httpStatus": 503
                      *       }
                      *     }
                      */

@@ -15,7 +15,7 @@ async function main() {
   const { values } = parseArgs({ options: { full: { type: "boolean", default: false } }, strict: true });
   const config = loadConfig();
   if (!config.workos) {
-    throw new ConfigError("npm run sync needs WorkOS: set WORKOS_CLIENT_ID and WORKOS_API_KEY (see the README, "Production with WorkOS").");
+    throw new ConfigError("npm run sync needs WorkOS: set WORKOS_CLIENT_ID and WORKOS_API_KEY (see the README, section Production with WorkOS).");
   }
   const logger = createLogger(config, 2);
   const db = await Database.open(config.database);

@@ -61,7 +61,7 @@ export const errorDescriptions: Record<number, string> = {
   413: "Request body over 64 KiB",
   415: "Request body is not `application/json`",
   422: "Idempotency key reused with a different request",
-  429: "Too many requests",
+  429: "Too many requests: the account's or the address's rate limit is spent (see `Retry-After`)",
   500: "Internal error (details are logged, never sent)",
-  503: "A dependency is unavailable",
+  503: "The database or the token keys are unreachable, or the server is shutting down: retry later",
 };

@@ -15,8 +15,34 @@ interface Operation {
   description?: string;
   requestBody?: { content?: Record<string, { schema?: unknown; example?: unknown }> };
   parameters?: { in: string; name: string; schema?: Json; description?: string; example?: unknown }[];
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown; example?: unknown }> }>;
+  responses?: Record<string, Response>;
 }
+interface Response {
+  description?: string;
+  headers?: Record<string, { description: string; schema: Json }>;
+  content?: Record<string, { schema?: unknown; example?: unknown }>;
+}
+
+/** Headers of the rate limits (README, "Rate limits"), on every answer while limits are on. */
+const RATE_LIMIT_HEADERS = {
+  RateLimit: {
+    description: "The tighter of the caller's budgets: `limit=<n>, remaining=<n>, reset=<seconds>` (IETF draft syntax)",
+    schema: { type: "string", example: "limit=1200, remaining=1187, reset=42" },
+  },
+  "RateLimit-Policy": {
+    description: "The budgets: `<requests>;w=<window seconds>` per account and per client address",
+    schema: { type: "string", example: "1200;w=60, 3000;w=60" },
+  },
+};
+const RETRY_AFTER = {
+  "Retry-After": { description: "Seconds until the budget starts afresh", schema: { type: "integer", minimum: 1 } },
+};
+const IDEMPOTENT_REPLAYED = {
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`",
+    schema: { type: "string", enum: ["true"] },
+  },
+};
 
 const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {
   BAD_REQUEST: "Input validation failed: name: must not be empty",
@@ -25,6 +51,8 @@ const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: "Workspace not found",
   CONFLICT: 'An active workspace named "Design team" already exists',
   INTERNAL_SERVER_ERROR: "Internal server error",
+  TOO_MANY_REQUESTS: "Too many requests for this account; retry after 42 s",
+  SERVICE_UNAVAILABLE: "The database is unavailable; retry later",
 };
 
 /**
@@ -96,6 +124,11 @@ function describeOperation(name: string, contract: EndpointContract, operation: 
   responses[String(contract.successStatus)] = {
     ...success,
     description: contract.successStatus === 201 ? "Created" : "OK",
+    headers: {
+      ...(success as Response).headers,
+      ...RATE_LIMIT_HEADERS,
+      ...(contract.method === "GET" ? {} : IDEMPOTENT_REPLAYED),
+    },
   };
   const statuses = Object.keys(operation.responses ?? {})
     .map(Number)
@@ -104,6 +137,7 @@ function describeOperation(name: string, contract: EndpointContract, operation: 
   for (const status of statuses) {
     responses[String(status)] = {
       description: errorDescriptions[status] ?? operation.responses?.[String(status)]?.description ?? "Error",
+      ...(status === 429 ? { headers: { ...RETRY_AFTER, ...RATE_LIMIT_HEADERS } } : {}),
       content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" }, example: errorExample(status) } },
     };
   }

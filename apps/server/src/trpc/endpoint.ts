@@ -2,7 +2,14 @@ import { type EndpointContract, type EndpointName, endpoints, errorHttpStatus } 
 import { z } from "zod";
 import { adminProcedure } from "./init.ts";
 
-const ALWAYS = { 401: "Missing or invalid token", 403: "The admin role is required", 500: "Internal error" };
+/** What any operation may answer: authentication, rate limits, failures (see errorDescriptions). */
+const ALWAYS = {
+  401: "Missing or invalid token",
+  403: "The admin role is required",
+  429: "Too many requests",
+  500: "Internal error",
+  503: "Unavailable",
+};
 const DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input",
   404: "Not found in this account",
