@@ -8,10 +8,13 @@ import { escapeLike } from "./text-keys.ts";
  * 1. A bounded window: the next WINDOW_ROWS profiles of the account after the cursor, filtered. A common
  *    term fills the page from this window at once, which the trigram index could not do cheaply (it
  *    would have to collect and sort every one of its many matches).
- * 2. Otherwise the trigram index (migration ProfileSearchTrigram): candidates by trigram, joined to
- *    `profiles` by id, filtered, sorted. A rare term has few candidates, so this is cheap exactly when
- *    the window was not enough. (A term that fills fewer than a page in WINDOW_ROWS rows matches less
- *    than about 1 in WINDOW_ROWS / (limit + 1) profiles.)
+ * 2. Otherwise the trigram index (migration ProfileSearchTrigram). While the profiles' rowids run in id
+ *    order (migration ProfileSearchOrder keeps `profile_search_state.rowid_ordered`), the index is read
+ *    in rowid order, which is id order, from the cursor on, and stops at the page's last match: a term
+ *    with thousands of matches costs what its first page costs. Otherwise every candidate is collected,
+ *    joined to `profiles` by id, filtered and sorted; a rare term has few candidates, so this is cheap
+ *    exactly when the window was not enough. (A term that fills fewer than a page in WINDOW_ROWS rows
+ *    matches less than about 1 in WINDOW_ROWS / (limit + 1) profiles.)
  *
  * Terms shorter than three characters (after folding) have no trigram: they use the window query
  * without its bound, an id-ordered scan of the account that stops at the page's last match.
@@ -33,6 +36,19 @@ export const SEARCH_TRIGRAM_SQL = `SELECT ${COLUMNS}
   WHERE s.search_key GLOB ? AND p.account_id = ? AND p.id > ? AND p.removed_at IS NULL
   AND p.search_key LIKE ? ESCAPE '\\' ORDER BY p.id LIMIT ?`;
 
+/**
+ * Params: GLOB pattern, after (for the rowid bound), accountId, after, LIKE pattern, limit. The rowid
+ * bound starts the index at the cursor; `p.id > ?` keeps the answer exact for any cursor.
+ */
+export const SEARCH_TRIGRAM_IN_ROWID_ORDER_SQL = `SELECT ${COLUMNS}
+  FROM profile_search s CROSS JOIN profiles p ON p.rowid = s.rowid
+  WHERE s.search_key GLOB ?
+  AND s.rowid > COALESCE((SELECT rowid FROM profiles WHERE id <= ? ORDER BY id DESC LIMIT 1), 0)
+  AND p.account_id = ? AND p.id > ? AND p.removed_at IS NULL AND p.search_key LIKE ? ESCAPE '\\'
+  ORDER BY s.rowid LIMIT ?`;
+
+export const ROWID_ORDERED_SQL = `SELECT rowid_ordered AS "ordered" FROM profile_search_state WHERE id = 1`;
+
 export interface SubstringSearch {
   accountId: string;
   /** The folded term. */
@@ -51,7 +67,12 @@ export async function findProfilesBySubstring<R>(run: RunSql<R>, search: Substri
   const window = usesTrigrams ? WINDOW_ROWS : -1;
   const found = await run(SEARCH_WINDOW_SQL, [search.accountId, after, window, like, search.rows]);
   if (found.length >= search.rows || !usesTrigrams) return found;
-  return run(SEARCH_TRIGRAM_SQL, [`*${escapeGlob(search.term)}*`, search.accountId, after, like, search.rows]);
+  const glob = `*${escapeGlob(search.term)}*`;
+  const [state] = (await run(ROWID_ORDERED_SQL, [])) as unknown as [{ ordered: number } | undefined];
+  if (state?.ordered === 1) {
+    return run(SEARCH_TRIGRAM_IN_ROWID_ORDER_SQL, [glob, after, search.accountId, after, like, search.rows]);
+  }
+  return run(SEARCH_TRIGRAM_SQL, [glob, search.accountId, after, like, search.rows]);
 }
 
 /** GLOB has no ESCAPE: a special character is matched literally as a one-character class. */
