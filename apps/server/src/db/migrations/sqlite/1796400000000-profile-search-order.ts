@@ -16,6 +16,27 @@ import { PROFILE_SEARCH_BACKFILL } from "./1796324650000-profile-search-trigram.
 export const PROFILES_ROWID_INVERSIONS =
   "SELECT COUNT(*) AS n FROM (SELECT id, LAG(id) OVER (ORDER BY rowid) AS previous FROM profiles) WHERE previous > id";
 
+/**
+ * Whether some profile's id is smaller than that of a profile with a smaller rowid. Read in chunks in
+ * rowid order, so that a table of millions costs about a second and no memory (a window function over
+ * the whole table would buffer it).
+ */
+async function rowidsFollowIds(runner: QueryRunner): Promise<boolean> {
+  let lastRowid = Number.MIN_SAFE_INTEGER;
+  let lastId = "";
+  for (;;) {
+    const rows = (await runner.query("SELECT rowid AS r, id FROM profiles WHERE rowid > ? ORDER BY rowid LIMIT 10000", [
+      lastRowid,
+    ])) as { r: number; id: string }[];
+    for (const row of rows) {
+      if (row.id < lastId) return false;
+      lastId = row.id;
+    }
+    if (rows.length < 10_000) return true;
+    lastRowid = rows.at(-1)!.r;
+  }
+}
+
 export class ProfileSearchOrderSqlite1796400000000 implements MigrationInterface {
   name = "ProfileSearchOrderSqlite1796400000000";
 
@@ -25,8 +46,7 @@ export class ProfileSearchOrderSqlite1796400000000 implements MigrationInterface
       rowid_ordered INTEGER NOT NULL
     )`);
     await runner.query("INSERT INTO profile_search_state (id, rowid_ordered) VALUES (1, 1)");
-    const [{ n }] = (await runner.query(PROFILES_ROWID_INVERSIONS)) as [{ n: number }];
-    if (n > 0) {
+    if (!(await rowidsFollowIds(runner))) {
       await runner.query("CREATE TEMP TABLE profile_order AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM profiles");
       await runner.query("CREATE UNIQUE INDEX temp.ix_profile_order ON profile_order (id)");
       // Out of the way first (negative rowids are valid), so that no two rows ever share one.
