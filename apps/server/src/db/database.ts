@@ -32,8 +32,15 @@ const WRITE_ATTEMPTS = 3;
  * keeps trying in the background, runs the migrations once connected, and until then every unit
  * fails with `DatabaseUnavailableError` (a 503).
  */
+/** What `select` needs of better-sqlite3's connection. */
+interface SqliteConnection {
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+}
+
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Prepared statements of `select`, by SQL, for the data source they were prepared on. */
+  private readonly statements = new Map<string, { source: DataSource; prepared: ReturnType<SqliteConnection["prepare"]> }>();
   private source: DataSource | undefined;
   private connecting: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -108,6 +115,28 @@ export class Database {
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === "sqlite") return this.exclusive(() => work(this.dataSource.manager));
     return Promise.resolve().then(() => work(this.dataSource.manager));
+  }
+
+  /**
+   * One read statement with `?` placeholders, outside the query builder: the hot reads' way in (the
+   * builder costs more than the query itself, see BENCHMARKS.md). On SQLite the statement is prepared
+   * once and runs in the same queue as every other unit; on PostgreSQL it runs on the pool.
+   */
+  select<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    if (this.dialect === "sqlite") {
+      return this.exclusive(async () => {
+        const source = this.dataSource;
+        let statement = this.statements.get(sql);
+        if (!statement || statement.source !== source) {
+          const connection = (source.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+          statement = { source, prepared: connection.prepare(sql) };
+          this.statements.set(sql, statement);
+        }
+        return statement.prepared.all(...params) as T[];
+      });
+    }
+    let n = 0;
+    return Promise.resolve().then(() => this.dataSource.manager.query(sql.replace(/\?/g, () => `$${++n}`), [...params]));
   }
 
   /** A unit that writes: all of it commits, or none of it does. */
