@@ -421,6 +421,44 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
             429: {
                 headers: {
@@ -889,6 +927,44 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
             429: {
                 headers: {
@@ -1125,6 +1201,44 @@ export interface operations {
                      *       "data": {
                      *         "code": "PRECONDITION_FAILED",
                      *         "httpStatus": 412
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
                      *       }
                      *     }
                      */
@@ -1668,6 +1782,44 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
             429: {
                 headers: {
@@ -2152,6 +2304,44 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
             429: {
                 headers: {
@@ -2371,6 +2561,44 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Idempotency key reused with a different request */
             422: {
                 headers: {
@@ -2576,6 +2804,44 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many requests: the account's or the address's rate limit is spent (see `Retry-After`) */
             429: {
                 headers: {
@@ -2766,6 +3032,44 @@ export interface operations {
                      *       "data": {
                      *         "code": "FORBIDDEN",
                      *         "httpStatus": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "payload too large",
+                     *       "data": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "httpStatus": 413
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Request body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "unsupported media type",
+                     *       "data": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "httpStatus": 415
                      *       }
                      *     }
                      */

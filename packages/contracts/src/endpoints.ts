@@ -32,7 +32,9 @@ export interface EndpointContract {
   /**
    * Error statuses this operation answers besides 401, 403 and 500, which every operation may. POST,
    * PATCH and DELETE also list 409 and 422, which the `Idempotency-Key` layer answers (a key still in
-   * progress; a key reused for a different request).
+   * progress; a key reused for a different request). Every operation lists 413 and 415: any request,
+   * a GET's included, may carry a body, and one over the limit, in another encoding or charset, or (with
+   * a method that takes a body) of a type other than JSON is refused before it is routed.
    */
   errors: readonly ErrorStatus[];
   /** The answer carries an `ETag` (the resource's version). */
@@ -56,7 +58,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: ListWorkspacesInput,
     output: WorkspacePage,
-    errors: [400],
+    errors: [400, 413, 415],
   },
   "workspaces.create": {
     method: "POST",
@@ -77,7 +79,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: GetWorkspaceInput,
     output: Workspace,
-    errors: [400, 404],
+    errors: [400, 404, 413, 415],
     etag: true,
   },
   "workspaces.update": {
@@ -100,7 +102,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: ArchiveWorkspaceInput,
     output: Workspace,
-    errors: [400, 404, 409, 412, 422],
+    errors: [400, 404, 409, 412, 413, 415, 422],
     etag: true,
     ifMatch: true,
   },
@@ -112,7 +114,7 @@ export const endpoints = {
     tag: "Members",
     input: ListWorkspaceMembersInput,
     output: WorkspaceMemberPage,
-    errors: [400, 404],
+    errors: [400, 404, 413, 415],
   },
   "members.add": {
     method: "POST",
@@ -132,7 +134,7 @@ export const endpoints = {
     tag: "Members",
     input: GetWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404],
+    errors: [400, 404, 413, 415],
   },
   "members.remove": {
     method: "DELETE",
@@ -142,7 +144,7 @@ export const endpoints = {
     tag: "Members",
     input: RemoveWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404, 409, 422],
+    errors: [400, 404, 409, 413, 415, 422],
   },
   "profiles.search": {
     method: "GET",
@@ -152,7 +154,7 @@ export const endpoints = {
     tag: "Profiles",
     input: SearchProfilesInput,
     output: ProfilePage,
-    errors: [400],
+    errors: [400, 413, 415],
   },
   "audit.list": {
     method: "GET",
@@ -162,7 +164,7 @@ export const endpoints = {
     tag: "Audit",
     input: ListAuditEventsInput,
     output: AuditEventPage,
-    errors: [400],
+    errors: [400, 413, 415],
   },
 } as const satisfies Record<string, EndpointContract>;
 

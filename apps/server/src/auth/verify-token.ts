@@ -36,6 +36,7 @@ const Claims = z.object({
   sub: z.string().min(1).max(255),
   org_id: z.string().min(1).max(255),
   exp: z.number(),
+  iat: z.number().optional(),
   role: z.string().optional(),
   roles: z.array(z.string()).optional(),
   email: z.string().max(320).optional().catch(undefined),
@@ -55,11 +56,12 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   return {
     async verify(token) {
       let payload: JWTPayload;
+      const clockTolerance = options.clockToleranceSeconds ?? 5;
       try {
         ({ payload } = await jwtVerify(token, options.keys, {
           algorithms: ["RS256"],
           issuer: options.issuers,
-          clockTolerance: options.clockToleranceSeconds ?? 5,
+          clockTolerance,
           requiredClaims: ["exp", "sub"],
         }));
       } catch (error) {
@@ -67,6 +69,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       }
       const claims = Claims.safeParse(payload);
       if (!claims.success) throw new InvalidTokenError("The token lacks the org_id or sub claim");
+      // jose checks `iat` only against a maximum age. A token issued later than now (beyond the clock
+      // skew we forgive) was minted by a clock or a signer we should not trust.
+      if (claims.data.iat !== undefined && claims.data.iat > Date.now() / 1000 + clockTolerance) {
+        throw new InvalidTokenError("The token's iat claim is not acceptable");
+      }
       const roles = [...(claims.data.roles ?? []), ...(claims.data.role ? [claims.data.role] : [])];
       return {
         organizationId: claims.data.org_id,

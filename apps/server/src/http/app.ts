@@ -1,13 +1,14 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import express, { type Express, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
 import type { JSONWebKeySet } from "jose";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import type { Logger } from "../logger.ts";
 import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
-import { errorHandler, sendError } from "./errors.ts";
+import { errorHandler, sendError, trpcCallCount, writeApiError } from "./errors.ts";
 import { requireJsonBody } from "./content-type.ts";
+import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { docsRouter } from "./docs.ts";
 import { idempotencyLayer } from "./idempotency.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -26,6 +27,18 @@ export interface AppOptions {
   workosWebhook?: Router;
 }
 
+/**
+ * The typed client batches at most MAX_TRPC_BATCH calls (its `maxItems`); a longer batch is a 400 in the
+ * tRPC error shape, before any of its calls runs, its body is read or its idempotency key is claimed.
+ */
+const limitTrpcBatch: RequestHandler = (req, res, next) => {
+  if (trpcCallCount(req.originalUrl.split("?", 1)[0]!) <= MAX_TRPC_BATCH) {
+    next();
+    return;
+  }
+  writeApiError(req, res, "BAD_REQUEST", `A tRPC batch may call at most ${MAX_TRPC_BATCH} procedures`);
+};
+
 /** The HTTP surface: REST under /v1, tRPC under /trpc, the OpenAPI document and its live docs, health, and dev keys. */
 export function createApp(options: AppOptions): Express {
   const { deps, logger } = options;
@@ -35,8 +48,7 @@ export function createApp(options: AppOptions): Express {
   app.set("query parser", "simple");
   app.use(requestId);
   app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Cache-Control", "no-store");
+    for (const [name, value] of Object.entries(DEFENSIVE_HEADERS)) res.setHeader(name, value);
     next();
   });
 
@@ -90,7 +102,7 @@ export function createApp(options: AppOptions): Express {
     "/v1",
     requireJsonBody,
     json,
-    idempotencyLayer(deps, logger, "rest"),
+    idempotencyLayer(deps, logger),
     (req, res, next) => {
       // The adapter routes on the full URL; express stripped the mount point from req.url.
       req.url = req.originalUrl;
@@ -102,15 +114,16 @@ export function createApp(options: AppOptions): Express {
   // layer needs it for the request's fingerprint.
   app.use(
     "/trpc",
+    limitTrpcBatch,
     requireJsonBody,
     (req, res, next) => (req.headers["idempotency-key"] === undefined ? next() : json(req, res, next)),
-    idempotencyLayer(deps, logger, "trpc"),
+    idempotencyLayer(deps, logger),
     createExpressMiddleware({
       router: appRouter,
       createContext,
       onError,
       maxBodySize: BODY_LIMIT_BYTES,
-      // The typed client batches at most this many calls (its `maxItems`); a longer batch is a 400.
+      // Also enforced by limitTrpcBatch in front (the adapter's own refusal is a text/plain answer).
       maxBatchSize: MAX_TRPC_BATCH,
     }),
   );

@@ -1,7 +1,8 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ErrorRequestHandler, Request, Response } from "express";
+import type { ErrorRequestHandler, Response } from "express";
 import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
+import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE } from "../trpc/errors.ts";
@@ -13,21 +14,11 @@ export function sendError(res: Response, code: ErrorCode, message: string): void
 }
 
 /**
- * Writes an error the way the tRPC endpoint answers one, for layers in front of it (a typed client
- * reads `error.data.code`): `{ error: { message, code, data } }`, or one such entry per procedure of a
- * batch (`/trpc/a,b?batch=1`).
- */
-export function sendTrpcError(req: Request, res: Response, code: ErrorCode, message: string): void {
-  const httpStatus = errorHttpStatus[code];
-  const error = { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus } } };
-  const batch = (req.query as Record<string, unknown> | undefined)?.batch === "1";
-  const calls = req.path.replace(/^\//, "").split(",").length;
-  res.status(httpStatus).json(batch ? Array.from({ length: calls }, () => error) : error);
-}
-
-/**
- * The same two shapes for layers that sit in front of express (rate limits, shutdown), on the raw node
- * request: the tRPC shape under /trpc (one entry per call of a batch), the REST shape elsewhere.
+ * Writes an error in the shape the client of that path reads, for every layer that answers before (or
+ * instead of) a procedure: rate limits, shutdown, content types, idempotency, body parsing. Under /trpc
+ * it is the tRPC endpoint's `{ error: { message, code, data } }` (one entry per call of a batch; a typed
+ * client reads `error.data.code`), elsewhere the REST adapter's `{ message, code, data }`. It takes the raw
+ * node request, so it also works in front of express.
  */
 export function writeApiError(
   req: IncomingMessage,
@@ -49,6 +40,7 @@ export function writeApiError(
   }
   const text = JSON.stringify(body);
   res.writeHead(httpStatus, {
+    ...DEFENSIVE_HEADERS,
     ...headers,
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": String(Buffer.byteLength(text)),
@@ -79,20 +71,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (known) {
-      sendError(res, known[0], known[1]);
+      writeApiError(req, res, known[0], known[1]);
       return;
     }
     const status = (error as { status?: number })?.status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      sendError(res, status === 413 ? "PAYLOAD_TOO_LARGE" : status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "BAD_REQUEST", "Bad request");
+      writeApiError(req, res, status === 413 ? "PAYLOAD_TOO_LARGE" : status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "BAD_REQUEST", "Bad request");
       return;
     }
     if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error, requestId: (req as typeof req & { id?: string }).id }, "database unavailable");
-      sendError(res, "SERVICE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE);
+      writeApiError(req, res, "SERVICE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE);
       return;
     }
     logger.error({ err: error, requestId: (req as typeof req & { id?: string }).id }, "unhandled error");
-    sendError(res, "INTERNAL_SERVER_ERROR", "Internal server error");
+    writeApiError(req, res, "INTERNAL_SERVER_ERROR", "Internal server error");
   };
 }

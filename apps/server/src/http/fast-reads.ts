@@ -4,6 +4,7 @@ import { type EndpointName, endpoints } from "@workspace-admin/contracts";
 import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
+import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { requestId } from "./request-id.ts";
 
 /**
@@ -82,8 +83,7 @@ function matchTrpc(pathname: string, search: string): { name: EndpointName; inpu
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>) {
   res.writeHead(status, {
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
+    ...DEFENSIVE_HEADERS,
     "Content-Type": "application/json",
     "Content-Length": String(Buffer.byteLength(body)),
     ...headers,

@@ -11,7 +11,7 @@ import {
   type StoredAnswer,
 } from "../services/idempotency.ts";
 import type { AppDeps } from "../trpc/context.ts";
-import { sendError, sendTrpcError } from "./errors.ts";
+import { writeApiError } from "./errors.ts";
 
 const MUTATING = new Set(["POST", "PATCH", "DELETE"]);
 /** 1-255 visible ASCII characters or spaces (a header cannot carry more than ASCII reliably). */
@@ -36,11 +36,10 @@ export const REPLAYED_HEADER = "Idempotent-Replayed";
  *   key's lifetime gets the stored status, body, Content-Type and ETag, plus `Idempotent-Replayed: true`;
  * - the same key with another fingerprint is a 422.
  */
-export function idempotencyLayer(deps: AppDeps, logger: Logger, protocol: "rest" | "trpc"): RequestHandler {
+export function idempotencyLayer(deps: AppDeps, logger: Logger): RequestHandler {
   return (req, res, next) => {
-    // The layer's own refusals are shaped like the errors of the handler behind it.
-    const refuse = (code: ErrorCode, message: string) =>
-      protocol === "trpc" ? sendTrpcError(req, res, code, message) : sendError(res, code, message);
+    // The layer's own refusals are shaped like the errors of the handler behind it (by the path).
+    const refuse = (code: ErrorCode, message: string) => writeApiError(req, res, code, message);
     const key = req.headers["idempotency-key"];
     if (key === undefined || !MUTATING.has(req.method)) {
       next();
