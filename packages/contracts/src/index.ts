@@ -5,5 +5,6 @@ export * from "./ids.ts";
 export * from "./member.ts";
 export * from "./pagination.ts";
 export * from "./profile.ts";
+export * from "./text.ts";
 export * from "./timestamp.ts";
 export * from "./workspace.ts";

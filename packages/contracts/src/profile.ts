@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ProfileId } from "./ids.ts";
 import { PageQuery, pageOf } from "./pagination.ts";
+import { storableText } from "./text.ts";
 import { Timestamp } from "./timestamp.ts";
 
 export const PROFILE_QUERY_MAX = 200;
@@ -21,18 +22,10 @@ export const ProfilePage = pageOf(Profile, "ProfilePage");
 export type ProfilePage = z.infer<typeof ProfilePage>;
 
 export const SearchProfilesInput = PageQuery.extend({
-  query: z
-    .string()
-    .trim()
-    .min(1)
-    .max(PROFILE_QUERY_MAX)
+  query: storableText(z.string().trim().min(1).max(PROFILE_QUERY_MAX))
     .optional()
     .meta({ description: "Matches email or name anywhere, ignoring case (any alphabet)" }),
-  email: z
-    .string()
-    .trim()
-    .min(1)
-    .max(EMAIL_MAX)
+  email: storableText(z.string().trim().min(1).max(EMAIL_MAX))
     .optional()
     .meta({ description: "Matches the whole email address, ignoring case" }),
 }).strict();

@@ -1,22 +1,17 @@
 import { z } from "zod";
 import { WorkspaceId } from "./ids.ts";
 import { PageQuery, pageOf } from "./pagination.ts";
+import { storableText } from "./text.ts";
 import { Timestamp } from "./timestamp.ts";
 
 export const WORKSPACE_NAME_MAX = 255;
 export const WORKSPACE_DESCRIPTION_MAX = 2000;
 
-/** Trimmed, 1-255 characters. Unique among the account's active workspaces, ignoring case. */
-export const WorkspaceName = z
-  .string()
-  .trim()
-  .min(1, { message: "must not be empty" })
-  .max(WORKSPACE_NAME_MAX)
+/** Trimmed, 1-255 characters of storable text (see text.ts). Unique among the account's active workspaces, ignoring case. */
+export const WorkspaceName = storableText(z.string().trim().min(1, { message: "must not be empty" }).max(WORKSPACE_NAME_MAX))
   .meta({ description: "Trimmed; 1-255 characters; unique among active workspaces, ignoring case" });
 
-export const WorkspaceDescription = z
-  .string()
-  .max(WORKSPACE_DESCRIPTION_MAX)
+export const WorkspaceDescription = storableText(z.string().max(WORKSPACE_DESCRIPTION_MAX))
   .nullable()
   .meta({ description: `Free text up to ${WORKSPACE_DESCRIPTION_MAX} characters, or null` });
 

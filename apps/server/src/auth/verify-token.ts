@@ -7,6 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from "jose";
+import { storableText } from "@workspace-admin/contracts";
 import { z } from "zod";
 import type { AuthConfig } from "../config.ts";
 import type { TokenIdentity } from "../services/identity.ts";
@@ -32,15 +33,17 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedCaller>;
 }
 
+// Identifiers that no database could store as sent make the token unusable (401); an email or name
+// claim that could not be stored is left out, as if the token did not carry it.
 const Claims = z.object({
-  sub: z.string().min(1).max(255),
-  org_id: z.string().min(1).max(255),
+  sub: storableText(z.string().min(1).max(255)),
+  org_id: storableText(z.string().min(1).max(255)),
   exp: z.number(),
   iat: z.number().optional(),
   role: z.string().optional(),
   roles: z.array(z.string()).optional(),
-  email: z.string().max(320).optional().catch(undefined),
-  name: z.string().max(255).optional().catch(undefined),
+  email: storableText(z.string().max(320)).optional().catch(undefined),
+  name: storableText(z.string().max(255)).optional().catch(undefined),
 });
 
 export interface VerifierOptions {
@@ -68,7 +71,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
         throw classify(error, options.remoteKeys ?? false);
       }
       const claims = Claims.safeParse(payload);
-      if (!claims.success) throw new InvalidTokenError("The token lacks the org_id or sub claim");
+      if (!claims.success) throw new InvalidTokenError("The token lacks a usable org_id or sub claim");
       // jose checks `iat` only against a maximum age. A token issued later than now (beyond the clock
       // skew we forgive) was minted by a clock or a signer we should not trust.
       if (claims.data.iat !== undefined && claims.data.iat > Date.now() / 1000 + clockTolerance) {

@@ -72,6 +72,14 @@ describe("search profiles", () => {
     expect((await account.api.get("/v1/account/profiles", { query: { query: "q".repeat(201) } })).status).toBe(400);
     expect((await account.api.get("/v1/account/profiles", { query: { sort: "name" } })).status).toBe(400);
   });
+
+  it("answers 400 for a query or email with a NUL character, on both databases", async () => {
+    for (const query of [{ query: "a\u0000" }, { email: "ada\u0000@example.test" }]) {
+      const response = await account.api.get("/v1/account/profiles", { query });
+      expect(response.status, JSON.stringify(query)).toBe(400);
+      expect(response.body.code).toBe("BAD_REQUEST");
+    }
+  });
 });
 
 describe("the caller's own profile", () => {
@@ -86,5 +94,20 @@ describe("the caller's own profile", () => {
     const after = await api.withToken(second).get("/v1/account/profiles", { query: { email: "new@example.test" } });
     expect(after.body.data).toEqual([expect.objectContaining({ id: before.id, name: "New Name", email: "new@example.test" })]);
     expect((await api.get("/v1/account/profiles", { query: { email: "old@example.test" } })).body.data).toEqual([]);
+  });
+
+  it("leaves out an email or name claim that no database could store as sent, keeping the rest", async () => {
+    const token = await server.token({ org: account.org, user: "user_nul_claims", email: "nul@example.test", name: "Nul\u0000Name" });
+    const response = await new RestClient(server.url, token).get("/v1/account/profiles", { query: { email: "nul@example.test" } });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toEqual([expect.objectContaining({ email: "nul@example.test", name: null })]);
+  });
+
+  it("answers 401 to a token whose org_id or sub no database could store as sent", async () => {
+    for (const claims of [{ org: "org_\u0000x", user: "user_x" }, { org: account.org, user: "user_\uD800" }]) {
+      const token = await server.token(claims);
+      const response = await new RestClient(server.url, token).get("/v1/account/workspaces");
+      expect(response.status, JSON.stringify(claims)).toBe(401);
+    }
   });
 });

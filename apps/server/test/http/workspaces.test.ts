@@ -38,10 +38,24 @@ describe("create workspace", () => {
     ["an unknown field", { name: "Fine", color: "red" }],
     ["a client-chosen id", { name: "Fine", id: MISSING_WORKSPACE_ID }],
     ["a description over 2000 characters", { name: "Fine", description: "d".repeat(2001) }],
+    // Neither database could store these as sent (PostgreSQL text holds no NUL; a lone surrogate has no UTF-8).
+    ["a name with a NUL character", { name: "a\u0000b" }],
+    ["a name with a lone surrogate", { name: "a\uD800b" }],
+    ["a description with a NUL character", { name: "Fine", description: "x\u0000" }],
   ])("rejects %s with 400", async (_case, body) => {
+    const before = await account.api.get(path, { query: { includeArchived: "true", limit: 100 } });
     const response = await account.api.post(path, body);
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ code: "BAD_REQUEST", message: expect.any(String) });
+    expect((await account.api.get(path, { query: { includeArchived: "true", limit: 100 } })).body).toEqual(before.body);
+  });
+
+  it("keeps astral characters, combining marks and right-to-left text exactly as sent", async () => {
+    const name = "Zoë e\u0301 😀👩‍👩‍👧 שלום \u202E李";
+    const response = await account.api.post(path, { name, description: "line one\nline two\ttabbed" });
+    expect(response.status).toBe(201);
+    const read = await account.api.get(`${path}/${response.body.id}`);
+    expect(read.body).toMatchObject({ name, description: "line one\nline two\ttabbed" });
   });
 
   it("accepts a 255-character name", async () => {

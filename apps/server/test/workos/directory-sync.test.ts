@@ -106,6 +106,15 @@ describe("directory sync from the WorkOS Events API", () => {
     ]);
   });
 
+  it("stores a WorkOS name no database could hold as sent without its NUL and lone surrogate, and syncs on", async () => {
+    const { org, api } = await organization();
+    workos.person(org, { email: "odd.name@acme.test", firstName: "Nu\u0000ll", lastName: "Half\uD800" });
+    workos.person(org, { email: "after.odd@acme.test", firstName: "After" });
+    await sync();
+    expect(await findByEmail(api, "odd.name@acme.test")).toMatchObject([{ name: "Null Half\uFFFD" }]);
+    expect(await findByEmail(api, "after.odd@acme.test")).toMatchObject([{ name: "After" }]);
+  });
+
   it("fetches a user no event describes (older than WorkOS keeps events) when their membership arrives", async () => {
     const { org, api } = await organization();
     const veteran = workos.createUser({ email: "veteran@acme.test", firstName: "Vera", lastName: "Veteran" }, { emit: false });
