@@ -20,16 +20,20 @@ export function cacheVerifiedTokens(verifier: TokenVerifier, options: VerifiedTo
   // A Map iterates in insertion order: re-inserting on use makes its first key the least recently used.
   const entries = new Map<string, VerifiedCaller>();
 
+  const peek = (token: string): VerifiedCaller | undefined => {
+    const cached = entries.get(token);
+    if (!cached) return undefined;
+    entries.delete(token);
+    if (now() >= cached.expiresAt * 1000) return undefined;
+    entries.set(token, cached);
+    return cached;
+  };
+
   return {
+    peek,
     async verify(token) {
-      const cached = entries.get(token);
-      if (cached) {
-        entries.delete(token);
-        if (now() < cached.expiresAt * 1000) {
-          entries.set(token, cached);
-          return cached;
-        }
-      }
+      const cached = peek(token);
+      if (cached) return cached;
       const caller = await verifier.verify(token);
       if (now() < caller.expiresAt * 1000) {
         entries.set(token, caller);

@@ -12,13 +12,12 @@ export function withAccessLog(next: RequestListener, logger: Logger): RequestLis
   return (req, res) => {
     const started = process.hrtime.bigint();
     requestId(req, res, () => undefined);
-    let logged = false;
-    const log = () => {
-      if (logged) return;
-      logged = true;
+    // A response emits `close` once, whether it finished (after `finish`) or its connection went first.
+    res.once("close", () => {
+      const status = res.headersSent ? res.statusCode : 0;
+      if (status < 500 && !logger.isLevelEnabled("info")) return;
       const url = req.url ?? "";
       const q = url.indexOf("?");
-      const status = res.headersSent ? res.statusCode : 0;
       const entry = {
         requestId: requestIdOf(req),
         method: req.method,
@@ -31,9 +30,7 @@ export function withAccessLog(next: RequestListener, logger: Logger): RequestLis
       };
       if (status >= 500) logger.error(entry, "request");
       else logger.info(entry, "request");
-    };
-    res.once("finish", log);
-    res.once("close", log);
+    });
     next(req, res);
   };
 }

@@ -22,9 +22,8 @@ export class Draining {
         return;
       }
       this.inFlight.add(res);
-      const finish = () => this.inFlight.delete(res);
-      res.once("finish", finish);
-      res.once("close", finish);
+      // `close` comes once per response: after `finish`, or when its connection went first.
+      res.once("close", () => this.inFlight.delete(res));
       next(req, res);
     };
   }

@@ -1,17 +1,20 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
-import { type EndpointName, endpoints } from "@workspace-admin/contracts";
+import { endpoints } from "@workspace-admin/contracts";
+import { knownCaller } from "../auth/caller.ts";
 import { type AppDeps, createContextFactory } from "../trpc/context.ts";
-import { successStatusOf } from "../trpc/endpoint.ts";
-import { appRouter } from "../trpc/router.ts";
+import { type Handler, successStatusOf } from "../trpc/endpoint.ts";
+import { scopeOf } from "../trpc/init.ts";
+import { type ReadName, reads } from "../trpc/reads.ts";
 import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { requestId } from "./request-id.ts";
 
 /**
  * The hot path for reads, in front of express. Express's routing and the REST adapter's per-request
- * machinery cost several times what a read does (see BENCHMARKS.md), so a GET of a contract operation,
- * over REST or tRPC, goes straight to its procedure: the same context, authentication, input and output
- * validation, service and SQL. Only the routing and the writing of the answer are done here.
+ * machinery cost several times what a read does (see BENCHMARKS.md), and so does tRPC's own middleware
+ * chain, so a GET of a contract operation, over REST or tRPC, runs its procedure's resolver directly
+ * (trpc/reads.ts): the same context, caller resolution, input and output schemas, service and SQL as the
+ * procedure. Only the routing, the order of those steps and the writing of the answer are done here.
  *
  * Only success is answered here. Anything else - a path or query it does not recognise with
  * certainty, an error of any kind (401, 400, 404...) - is handed to express untouched, which answers it
@@ -19,13 +22,13 @@ import { requestId } from "./request-id.ts";
  * keeps its one canonical shape, status and log line. Writes never come here.
  */
 interface Route {
-  name: EndpointName;
+  name: ReadName;
   /** Literal segments, or null where a `{param}` goes (its name in `params` at the same index). */
   segments: (string | null)[];
   params: (string | null)[];
 }
 
-const READS = (Object.keys(endpoints) as EndpointName[]).filter((name) => endpoints[name].method === "GET");
+const READS = Object.keys(reads) as ReadName[];
 
 const REST_ROUTES: Route[] = READS.map((name) => {
   const parts = endpoints[name].path.split("/").slice(1);
@@ -43,7 +46,7 @@ const TRPC_PREFIX = "/trpc/";
 type Input = Record<string, unknown>;
 
 /** The REST operation and its input, exactly as the REST adapter builds it, or null: let express decide. */
-function matchRest(pathname: string, search: string): { name: EndpointName; input: Input } | null {
+function matchRest(pathname: string, search: string): { name: ReadName; input: Input } | null {
   const parts = pathname.split("/").slice(1);
   const route = REST_ROUTES.find(
     (r) => r.segments.length === parts.length && r.segments.every((s, i) => s === null || s === parts[i]),
@@ -67,15 +70,15 @@ function matchRest(pathname: string, search: string): { name: EndpointName; inpu
 }
 
 /** A non-batched tRPC query `?input=<json>` (or no input), or null. */
-function matchTrpc(pathname: string, search: string): { name: EndpointName; input: unknown } | null {
+function matchTrpc(pathname: string, search: string): { name: ReadName; input: unknown } | null {
   const name = pathname.slice(TRPC_PREFIX.length);
   if (!TRPC_QUERIES.has(name)) return null;
   const query = parseQuery(search);
   const keys = Object.keys(query);
-  if (keys.length === 0) return { name: name as EndpointName, input: undefined };
+  if (keys.length === 0) return { name: name as ReadName, input: undefined };
   if (keys.length !== 1 || typeof query.input !== "string") return null;
   try {
-    return { name: name as EndpointName, input: JSON.parse(query.input) as unknown };
+    return { name: name as ReadName, input: JSON.parse(query.input) as unknown };
   } catch {
     return null;
   }
@@ -96,20 +99,30 @@ export function withFastReads(app: RequestListener, deps: AppDeps): RequestListe
   const createContext = createContextFactory(deps);
   const noop = () => undefined;
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, rest: boolean, name: EndpointName, input: unknown) => {
+  // What a read procedure does, in tRPC's order (caller, input, resolver, output), without tRPC's
+  // middleware chain and caller proxy, which cost more than the read itself. Any failure throws, and the
+  // request goes to express, whose tRPC procedure answers it (and logs it) the one canonical way.
+  const run = async (req: IncomingMessage, name: ReadName, input: unknown) => {
+    const ctx = createContext({ req });
+    const identity = knownCaller(deps, req.headers.authorization) ?? (await ctx.caller());
+    const contract = endpoints[name];
+    const parsed = contract.input.safeParse(input);
+    if (!parsed.success) throw parsed.error;
+    const handler = reads[name] as Handler<ReadName>;
+    const data = await handler({ ctx: { ...ctx, scope: scopeOf(ctx, identity) }, input: parsed.data as never });
+    const output = contract.output.safeParse(data);
+    if (!output.success) throw output.error;
+    return { data: output.data, headers: ctx.response.headers };
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, rest: boolean, name: ReadName, input: unknown) => {
     // Same id rules as the express middleware (it sets the header and req.id again on a fallback).
     requestId(req as never, res as never, noop);
     try {
-      const ctx = createContext({ req });
-      const caller = appRouter.createCaller(ctx);
-      const [group, procedure] = name.split(".") as [string, string];
-      const call = (caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[group]![
-        procedure
-      ]!;
-      const data = await call(input);
+      const { data, headers } = await run(req, name, input);
       if (res.destroyed) return;
       // REST answers carry the headers a procedure chose (ETag), as the adapter's responseMeta does.
-      if (rest) send(res, successStatusOf(name), JSON.stringify(data), ctx.response.headers ?? {});
+      if (rest) send(res, successStatusOf(name), JSON.stringify(data), headers ?? {});
       else send(res, 200, JSON.stringify({ result: { data } }), { Vary: "trpc-accept, accept" });
     } catch {
       if (res.headersSent || res.destroyed) return;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { bearerToken } from "../auth/caller.ts";
-import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { TokenVerifier, VerifiedCaller } from "../auth/verify-token.ts";
 import type { RateLimitConfig } from "../config.ts";
 import { trpcCallCount, writeApiError } from "./errors.ts";
 
@@ -70,11 +70,15 @@ export function withRateLimits(
     }
     const token = config.perAccount > 0 ? bearerToken(req.headers.authorization) : undefined;
     if (!token) return admit(req, res, verdicts.length > 0 ? verdicts : [UNLIMITED]);
+    const charge = (caller: VerifiedCaller) => {
+      verdicts.push(byAccount.take(caller.organizationId, cost, "for this account"));
+      admit(req, res, verdicts);
+    };
+    // A token verified moments ago (the usual case) is charged at once, without a promise.
+    const known = verifier.peek?.(token);
+    if (known) return charge(known);
     verifier.verify(token).then(
-      (caller) => {
-        verdicts.push(byAccount.take(caller.organizationId, cost, "for this account"));
-        admit(req, res, verdicts);
-      },
+      charge,
       // An invalid token (or the key source being down) is answered by the procedure, as without limits.
       () => admit(req, res, verdicts.length > 0 ? verdicts : [UNLIMITED]),
     );

@@ -96,6 +96,21 @@ function removedFromOrganization(): DomainError {
   return new DomainError("FORBIDDEN", "Your WorkOS user or organization membership has been removed");
 }
 
+const keys = new WeakMap<TokenIdentity, string>();
+
+/**
+ * Every claim that is written, joined by NUL (which no claim can hold: see verify-token.ts). Memoized per
+ * identity object: the verified-token cache hands out the same object for every request with one token.
+ */
+function keyOf(identity: TokenIdentity): string {
+  let key = keys.get(identity);
+  if (key === undefined) {
+    key = [identity.organizationId, identity.userId, identity.email ?? "", identity.name ?? ""].join("\u0000");
+    keys.set(identity, key);
+  }
+  return key;
+}
+
 /**
  * Remembers identities already brought up to date, so that a stream of calls with one token costs no
  * write. The key holds every claim that is written, so a token with a new email or name misses it.
@@ -112,13 +127,19 @@ export class IdentityCache {
   ) {}
 
   async resolve(db: Database, identity: TokenIdentity): Promise<ResolvedIdentity> {
-    const key = [identity.organizationId, identity.userId, identity.email ?? "", identity.name ?? ""].join("\u0000");
-    const cached = this.entries.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.identity;
+    const cached = this.peek(identity);
+    if (cached) return cached;
+    const key = keyOf(identity);
     const resolved = await resolveAdminIdentity(db, identity);
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(key, { identity: resolved, expiresAt: Date.now() + this.maxAgeMs });
     return resolved;
+  }
+
+  /** The identity already brought up to date for these claims, if it has not expired: no promise, no query. */
+  peek(identity: TokenIdentity): ResolvedIdentity | undefined {
+    const cached = this.entries.get(keyOf(identity));
+    return cached && cached.expiresAt > Date.now() ? cached.identity : undefined;
   }
 
   /** Forgets everything: the next call of every admin reads the database again. */

@@ -4,6 +4,7 @@
  */
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
+import type { ResolvedIdentity } from "../services/identity.ts";
 import type { AccountScope } from "../services/scope.ts";
 import type { RequestContext } from "./context.ts";
 import { toTRPCError, validationIssues } from "./errors.ts";
@@ -43,6 +44,14 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** The context a procedure's resolver sees once its caller is known: the request's, plus the scope. */
+export type ScopedContext = RequestContext & { scope: AccountScope };
+
+/** The scope every service call of one request receives: the caller's account, from the verified token. */
+export function scopeOf(ctx: RequestContext, identity: ResolvedIdentity): AccountScope {
+  return { db: ctx.deps.db, accountId: identity.accountId, actorProfileId: identity.profileId, requestId: ctx.requestId };
+}
+
 /**
  * Resolves who is calling, once per request (see auth/caller.ts): 401 without a valid token, 403 without
  * the admin role, then the scope every service call receives.
@@ -51,13 +60,7 @@ const requireAdmin = t.middleware(async ({ ctx, next }) => {
   const identity = await ctx.caller().catch((error: unknown) => {
     throw toTRPCError(error);
   });
-  const scope: AccountScope = {
-    db: ctx.deps.db,
-    accountId: identity.accountId,
-    actorProfileId: identity.profileId,
-    requestId: ctx.requestId,
-  };
-  return next({ ctx: { scope } });
+  return next({ ctx: { scope: scopeOf(ctx, identity) } });
 });
 
 // 3. Procedures -------------------------------------------------------------------------------------
