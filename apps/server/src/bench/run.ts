@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { loadOrCreateDevKey } from "../auth/dev-keys.ts";
 import { signDevToken } from "../auth/tokens.ts";
-import { buildServer } from "../cli/build.ts";
+import { buildServer, productionNodeFlags } from "../cli/build.ts";
 import { loadConfig } from "../config.ts";
 import { encodeCursor } from "../services/pagination.ts";
 import { BENCH_ADMIN, BENCH_DB_FILE, BENCH_DIR, BENCH_ORG, type DatasetManifest, MANIFEST_FILE } from "./dataset.ts";
@@ -200,11 +200,15 @@ async function main() {
     RATE_LIMIT_PER_IP: "1000000000",
   };
   // For reference: the start under the TypeScript loader (`npm start`), then the built server, measured.
-  const viaTsx = await startServerProcess("ours (tsx)", ["--import", "tsx", "src/main.ts"], serverEnv);
+  const flags = productionNodeFlags();
+  const viaTsx = await startServerProcess("ours (tsx)", [...flags, "--import", "tsx", "src/main.ts"], serverEnv);
   await viaTsx.stop();
   const built = await buildServer();
-  const ours = await startServerProcess("ours", [built], serverEnv);
-  console.log(`Our server ready in ${fmt(ours.startMs, 0)} ms (built; ${fmt(viaTsx.startMs, 0)} ms under tsx)`);
+  const ours = await startServerProcess("ours", [...flags, built], serverEnv);
+  console.log(
+    `Our server (node ${[...flags, "dist/main.mjs"].join(" ")}, as npm run start:built) ready in ${fmt(ours.startMs, 0)} ms ` +
+      `(built; ${fmt(viaTsx.startMs, 0)} ms under tsx)`,
+  );
   // One warm-up pass over every scenario first, so that the first one measured is not also the JIT's.
   for (const op of OPS) {
     for (const target of ["rest", "trpc"] as const) {
@@ -312,7 +316,7 @@ async function main() {
       {
         date: new Date().toISOString(),
         machine,
-        settings: { seconds: SECONDS, connections: CONNECTIONS, sequential: SEQUENTIAL, searchTerms: SEARCH_TERMS },
+        settings: { seconds: SECONDS, connections: CONNECTIONS, sequential: SEQUENTIAL, searchTerms: SEARCH_TERMS, serverNodeFlags: flags },
         dataset: manifest,
         coldStartMs: { built: ours.startMs, tsx: viaTsx.startMs },
         peakRssMb: { ours: mb(peakRss.ours!), floor: mb(peakRss.floor!), express: mb(peakRss.express!) },

@@ -11,6 +11,17 @@ import { build } from "esbuild";
 const root = resolve(import.meta.dirname, "../..");
 export const BUILT_SERVER = resolve(root, "dist/main.mjs");
 
+/**
+ * The node flags the server runs with in production: those of `npm run start:built` (package.json), so
+ * that the benchmark measures it as it is deployed. Chiefly the V8 heap limit: without one, V8 sizes
+ * its heap by the machine's memory and lets garbage pile up (RSS 260 MB under the benchmark on this
+ * 24 GiB machine, with a live heap of a few tens of MB).
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  return (pkg.scripts["start:built"] ?? "").split(/\s+/).filter((arg) => arg.startsWith("--"));
+}
+
 export async function buildServer(): Promise<string> {
   const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as {
     dependencies: Record<string, string>;
