@@ -42,6 +42,8 @@ const REST_ROUTES: Route[] = READS.map((name) => {
 const TRPC_QUERIES = new Set<string>(READS);
 const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
 const TRPC_PREFIX = "/trpc/";
+/** What the tRPC adapter adds to a query's answer. */
+const TRPC_HEADERS = { Vary: "trpc-accept, accept" };
 
 type Input = Record<string, unknown>;
 
@@ -84,13 +86,12 @@ function matchTrpc(pathname: string, search: string): { name: ReadName; input: u
   }
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>) {
-  res.writeHead(status, {
-    ...DEFENSIVE_HEADERS,
-    "Content-Type": "application/json",
-    "Content-Length": String(Buffer.byteLength(body)),
-    ...headers,
-  });
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> | undefined) {
+  for (const name in DEFENSIVE_HEADERS) res.setHeader(name, DEFENSIVE_HEADERS[name]!);
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+  res.writeHead(status);
   res.end(body);
 }
 
@@ -104,7 +105,7 @@ export function withFastReads(app: RequestListener, deps: AppDeps): RequestListe
   // request goes to express, whose tRPC procedure answers it (and logs it) the one canonical way.
   const run = async (req: IncomingMessage, name: ReadName, input: unknown) => {
     const ctx = createContext({ req });
-    const identity = knownCaller(deps, req.headers.authorization) ?? (await ctx.caller());
+    const identity = knownCaller(req, deps) ?? (await ctx.caller());
     const contract = endpoints[name];
     const parsed = contract.input.safeParse(input);
     if (!parsed.success) throw parsed.error;
@@ -122,8 +123,8 @@ export function withFastReads(app: RequestListener, deps: AppDeps): RequestListe
       const { data, headers } = await run(req, name, input);
       if (res.destroyed) return;
       // REST answers carry the headers a procedure chose (ETag), as the adapter's responseMeta does.
-      if (rest) send(res, successStatusOf(name), JSON.stringify(data), headers ?? {});
-      else send(res, 200, JSON.stringify({ result: { data } }), { Vary: "trpc-accept, accept" });
+      if (rest) send(res, successStatusOf(name), JSON.stringify(data), headers);
+      else send(res, 200, JSON.stringify({ result: { data } }), TRPC_HEADERS);
     } catch {
       if (res.headersSent || res.destroyed) return;
       res.removeHeader("x-request-id");

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { bearerToken } from "../auth/caller.ts";
+import { bearerToken, cachedCallerOf } from "../auth/caller.ts";
 import type { TokenVerifier, VerifiedCaller } from "../auth/verify-token.ts";
 import type { RateLimitConfig } from "../config.ts";
 import { trpcCallCount, writeApiError } from "./errors.ts";
@@ -53,7 +53,8 @@ export function withRateLimits(
       });
       return;
     }
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader("RateLimit-Policy", headers["RateLimit-Policy"]);
+    res.setHeader("RateLimit", headers.RateLimit);
     next(req, res);
   };
 
@@ -68,15 +69,16 @@ export function withRateLimits(
       // Refused by address: not even the token is looked at.
       if (!verdict.allowed) return admit(req, res, verdicts);
     }
-    const token = config.perAccount > 0 ? bearerToken(req.headers.authorization) : undefined;
-    if (!token) return admit(req, res, verdicts.length > 0 ? verdicts : [UNLIMITED]);
+    if (config.perAccount === 0) return admit(req, res, verdicts);
     const charge = (caller: VerifiedCaller) => {
       verdicts.push(byAccount.take(caller.organizationId, cost, "for this account"));
       admit(req, res, verdicts);
     };
     // A token verified moments ago (the usual case) is charged at once, without a promise.
-    const known = verifier.peek?.(token);
+    const known = cachedCallerOf(req, verifier);
     if (known) return charge(known);
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return admit(req, res, verdicts.length > 0 ? verdicts : [UNLIMITED]);
     verifier.verify(token).then(
       charge,
       // An invalid token (or the key source being down) is answered by the procedure, as without limits.
