@@ -50,8 +50,11 @@ export function writeApiError(
 
 /** How many procedures a `/trpc/a,b,c` path calls. */
 export function trpcCallCount(pathname: string): number {
-  return pathname.slice("/trpc/".length).split(",").length;
+  let calls = 1;
+  for (let at = pathname.indexOf(",", TRPC_PATH_PREFIX.length); at >= 0; at = pathname.indexOf(",", at + 1)) calls++;
+  return calls;
 }
+const TRPC_PATH_PREFIX = "/trpc/";
 
 const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
   "entity.parse.failed": ["BAD_REQUEST", "The body is not valid JSON"],

@@ -75,6 +75,15 @@ function matchRest(pathname: string, search: string): { name: ReadName; input: I
 function matchTrpc(pathname: string, search: string): { name: ReadName; input: unknown } | null {
   const name = pathname.slice(TRPC_PREFIX.length);
   if (!TRPC_QUERIES.has(name)) return null;
+  // The typed client's one query parameter, `input=<percent-encoded JSON>`, decoded without the general
+  // parser; a `+` (a space in a query string) or anything else takes the general way.
+  if (search.startsWith("input=") && !search.includes("&") && !search.includes("+")) {
+    try {
+      return { name: name as ReadName, input: JSON.parse(decodeURIComponent(search.slice("input=".length))) as unknown };
+    } catch {
+      return null;
+    }
+  }
   const query = parseQuery(search);
   const keys = Object.keys(query);
   if (keys.length === 0) return { name: name as ReadName, input: undefined };
