@@ -1,6 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { cpus } from "node:os";
+
+/**
+ * With two cores or more (and Linux's taskset), every server under test runs on core 0 and the load
+ * generator (the bench process, all its threads) on core 1, the same for the floor, bare express and
+ * ours: each has a core of its own, instead of the scheduler now and then putting both on one core,
+ * which made single figures swing by a third between runs. `BENCH_PIN=0` turns it off.
+ */
+export const CORE_PINNING: { server: string; load: string } | undefined = (() => {
+  if (process.env.BENCH_PIN === "0" || cpus().length < 2) return undefined;
+  const pinned = spawnSync("taskset", ["-a", "-cp", "1", String(process.pid)], { stdio: "ignore" });
+  return pinned.status === 0 ? { server: "0", load: "1" } : undefined;
+})();
 
 /** A server under test, in a process of its own so that it has a core to itself and its memory shows. */
 export interface ServerProcess {
@@ -48,7 +61,11 @@ export async function startServerProcess(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  // taskset execs node in place: the child's pid is the server's, for the memory samples below.
+  const [command, commandArgs] = CORE_PINNING
+    ? ["taskset", ["-c", CORE_PINNING.server, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, commandArgs, {
     cwd: new URL("../..", import.meta.url).pathname,
     env: { ...process.env, ...env, PORT: String(port), BENCH_PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit", "ipc"],

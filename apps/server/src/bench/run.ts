@@ -10,7 +10,7 @@ import { loadConfig } from "../config.ts";
 import { encodeCursor } from "../services/pagination.ts";
 import { BENCH_ADMIN, BENCH_DB_FILE, BENCH_DIR, BENCH_ORG, type DatasetManifest, MANIFEST_FILE } from "./dataset.ts";
 import { type BenchRequest, fetchOnce, type LoadResult, runLoad, runSequential } from "./load.ts";
-import { type ServerProcess, startServerProcess } from "./processes.ts";
+import { CORE_PINNING, type ServerProcess, startServerProcess } from "./processes.ts";
 
 /**
  * `npm run bench`: the API against its floors, side by side in one run, on the scale data set
@@ -302,11 +302,17 @@ async function main() {
   const machine = {
     cpu: cpus()[0]?.model ?? "unknown",
     cores: cpus().length,
+    pinning: CORE_PINNING ?? null,
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     loadAverage: load,
   };
   lines.push("", `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${fmt(load.start)} at start, ${fmt(load.end)} at end.`);
+  lines.push(
+    CORE_PINNING
+      ? `Cores: every server under test on core ${CORE_PINNING.server}, the load generator on core ${CORE_PINNING.load} (taskset).`
+      : "Cores: not pinned (no taskset, one core, or BENCH_PIN=0).",
+  );
   console.log(`\n${lines.join("\n")}`);
 
   mkdirSync(resolve(RESULTS_FILE, ".."), { recursive: true });

@@ -1,6 +1,6 @@
 import type { RequestListener } from "node:http";
 import type { Logger } from "../logger.ts";
-import { requestId, requestIdOf } from "./request-id.ts";
+import { identifyRequest, requestIdOf } from "./request-id.ts";
 
 /**
  * The outermost layer: gives the request its id (echoed as `x-request-id`) and writes one structured
@@ -11,7 +11,7 @@ import { requestId, requestIdOf } from "./request-id.ts";
 export function withAccessLog(next: RequestListener, logger: Logger): RequestListener {
   return (req, res) => {
     const started = process.hrtime.bigint();
-    requestId(req, res, () => undefined);
+    identifyRequest(req, res);
     // A response emits `close` once, whether it finished (after `finish`) or its connection went first.
     res.once("close", () => {
       const status = res.headersSent ? res.statusCode : 0;

@@ -7,6 +7,7 @@ import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
 import { errorHandler, sendError, trpcCallCount, writeApiError } from "./errors.ts";
+import { applyAnswerHeaders } from "./answer-headers.ts";
 import { requireJsonBody } from "./content-type.ts";
 import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { docsRouter } from "./docs.ts";
@@ -46,6 +47,11 @@ export function createApp(options: AppOptions): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  // Headers the layers in front of express decided (request id, rate limit) go onto the response first.
+  app.use((_req, res, next) => {
+    applyAnswerHeaders(res);
+    next();
+  });
   app.use(requestId);
   app.use((_req, res, next) => {
     for (const [name, value] of Object.entries(DEFENSIVE_HEADERS)) res.setHeader(name, value);

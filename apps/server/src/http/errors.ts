@@ -2,6 +2,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Response } from "express";
 import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
+import { applyAnswerHeaders } from "./answer-headers.ts";
 import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
@@ -39,6 +40,7 @@ export function writeApiError(
     body = batch ? Array.from({ length: trpcCallCount(pathname) }, () => error) : error;
   }
   const text = JSON.stringify(body);
+  applyAnswerHeaders(res);
   res.writeHead(httpStatus, {
     ...DEFENSIVE_HEADERS,
     ...headers,

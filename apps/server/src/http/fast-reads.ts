@@ -7,7 +7,8 @@ import { type Handler, successStatusOf } from "../trpc/endpoint.ts";
 import { scopeOf } from "../trpc/init.ts";
 import { type ReadName, reads } from "../trpc/reads.ts";
 import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
-import { requestId } from "./request-id.ts";
+import { takeAnswerHeaders } from "./answer-headers.ts";
+import { identifyRequest } from "./request-id.ts";
 
 /**
  * The hot path for reads, in front of express. Express's routing and the REST adapter's per-request
@@ -95,19 +96,19 @@ function matchTrpc(pathname: string, search: string): { name: ReadName; input: u
   }
 }
 
+/** The answer in one `writeHead`: the pending headers of the layers in front (answer-headers.ts), then ours. */
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> | undefined) {
-  for (const name in DEFENSIVE_HEADERS) res.setHeader(name, DEFENSIVE_HEADERS[name]!);
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Content-Length", Buffer.byteLength(body));
-  if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
-  res.writeHead(status);
+  const list = takeAnswerHeaders(res);
+  for (const name in DEFENSIVE_HEADERS) list.push(name, DEFENSIVE_HEADERS[name]!);
+  list.push("Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(body)));
+  if (headers) for (const name in headers) list.push(name, headers[name]!);
+  res.writeHead(status, list);
   res.end(body);
 }
 
 /** The server's request listener: the read fast path, then express for everything else. */
 export function withFastReads(app: RequestListener, deps: AppDeps): RequestListener {
   const createContext = createContextFactory(deps);
-  const noop = () => undefined;
 
   // What a read procedure does, in tRPC's order (caller, input, resolver, output), without tRPC's
   // middleware chain and caller proxy, which cost more than the read itself. Any failure throws, and the
@@ -126,8 +127,8 @@ export function withFastReads(app: RequestListener, deps: AppDeps): RequestListe
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, rest: boolean, name: ReadName, input: unknown) => {
-    // Same id rules as the express middleware (it sets the header and req.id again on a fallback).
-    requestId(req as never, res as never, noop);
+    // The access log in front has given the request its id; without it, the same rules apply here.
+    identifyRequest(req, res);
     try {
       const { data, headers } = await run(req, name, input);
       if (res.destroyed) return;
@@ -136,7 +137,6 @@ export function withFastReads(app: RequestListener, deps: AppDeps): RequestListe
       else send(res, 200, JSON.stringify({ result: { data } }), TRPC_HEADERS);
     } catch {
       if (res.headersSent || res.destroyed) return;
-      res.removeHeader("x-request-id");
       app(req, res);
     }
   };

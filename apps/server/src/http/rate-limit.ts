@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { bearerToken, cachedCallerOf } from "../auth/caller.ts";
 import type { TokenVerifier, VerifiedCaller } from "../auth/verify-token.ts";
 import type { RateLimitConfig } from "../config.ts";
+import { addAnswerHeader } from "./answer-headers.ts";
 import { trpcCallCount, writeApiError } from "./errors.ts";
 
 /**
@@ -20,7 +21,8 @@ import { trpcCallCount, writeApiError } from "./errors.ts";
  *
  * Every answer of the API carries `RateLimit-Policy` and `RateLimit` (IETF draft "RateLimit header
  * fields for HTTP", draft-07 syntax) for the tighter of its two budgets; a refusal is a 429 with
- * `Retry-After` and changes nothing.
+ * `Retry-After` and changes nothing. The headers are left among the answer's pending headers
+ * (answer-headers.ts): the listener behind this one must write them, as the fast path and express do.
  */
 export function withRateLimits(
   next: RequestListener,
@@ -53,8 +55,8 @@ export function withRateLimits(
       });
       return;
     }
-    res.setHeader("RateLimit-Policy", headers["RateLimit-Policy"]);
-    res.setHeader("RateLimit", headers.RateLimit);
+    addAnswerHeader(res, "RateLimit-Policy", headers["RateLimit-Policy"]);
+    addAnswerHeader(res, "RateLimit", headers.RateLimit);
     next(req, res);
   };
 

@@ -2,6 +2,7 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { TokenVerifier } from "../../src/auth/verify-token.ts";
+import { applyAnswerHeaders } from "../../src/http/answer-headers.ts";
 import { FixedWindowCounter, withRateLimits } from "../../src/http/rate-limit.ts";
 
 // The limiter's clock rules, with a clock the test moves. Its behaviour on the real server (both
@@ -44,7 +45,11 @@ describe("withRateLimits", () => {
 
   it("says when to come back: Retry-After is the rest of the window, in whole seconds", async () => {
     const now = 60_000 * 7 + 58_500; // 1.5 s before the window ends
-    const ok: RequestListener = (_req, res) => res.end("ok");
+    // Like every writer behind the limiter (the fast path, express), it writes the pending answer headers.
+    const ok: RequestListener = (_req, res) => {
+      applyAnswerHeaders(res);
+      res.end("ok");
+    };
     const { url, close } = await serve(
       withRateLimits(ok, { config: { windowSeconds: 60, perAccount: 1, perIp: 0 }, verifier, now: () => now }),
     );
