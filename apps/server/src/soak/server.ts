@@ -20,7 +20,8 @@ const KEPT_LINES = 200;
 /**
  * `src/main.ts` in a process of its own (under tsx, as `npm start` runs it), dev auth mode, on the
  * database `env` names, with its V8 heap capped at `heapLimitMb` as a deployment caps it (see
- * `SoakOptions.heapLimitMb` for why the soak needs that to judge memory). It logs at `warn` (no access log filling its memory or our pipe), rate limits are
+ * `SoakOptions.heapLimitMb` for why the soak needs that to judge memory). It logs at `warn` (no access
+ * log filling its memory or our pipe), rate limits are
  * off (the soak is one address and one account by design), and WorkOS settings of the caller's
  * environment are not passed on. Ready when `/readyz` answers 200.
  */

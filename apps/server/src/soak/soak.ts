@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ProfilePage } from "@workspace-admin/contracts";
 import { loadOrCreateDevKey } from "../auth/dev-keys.ts";
+import { productionHeapLimitMb } from "../cli/build.ts";
 import { signDevToken } from "../auth/tokens.ts";
 import { Api, Stats } from "./api.ts";
 import { expectEqual, expectSuccess } from "./checks.ts";
@@ -35,7 +36,7 @@ export interface SoakOptions {
    * for minutes with nothing leaking (measured here: 166 to 345 MB in 20 s uncapped; flat at 185-198 MB
    * for 40 s with a 128 MB cap, the same load). With the cap, garbage is collected in time, so growth
    * that remains is memory really kept; a leak climbs to the cap and kills the server, which fails the
-   * soak as well. Default 128.
+   * soak as well. Default: the limit of `npm run start:built` (128).
    */
   heapLimitMb?: number;
   /** Called with a line now and then while the clients run. */
@@ -58,7 +59,8 @@ export interface SoakResult {
 }
 
 const ISSUER = "urn:workspace-admin:soak";
-export const DEFAULT_HEAP_LIMIT_MB = 128;
+/** The heap limit production runs the server with (`npm run start:built`, see cli/build.ts). */
+export const DEFAULT_HEAP_LIMIT_MB = productionHeapLimitMb() ?? 128;
 
 /** People with names and addresses that exercise search: accents, other alphabets, `%` and `_`. */
 const PEOPLE: [name: string, local: string][] = [
