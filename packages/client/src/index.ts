@@ -8,7 +8,7 @@ import {
   TRPCClientError,
 } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { EndpointName } from "@workspace-admin/contracts";
+import { type EndpointName, TRPC_BATCH_MAX } from "@workspace-admin/contracts";
 import { apiErrorLink } from "./errors.ts";
 import type { AppRouter } from "./router.ts";
 
@@ -80,7 +80,7 @@ export function createWorkspaceAdminClient(options: WorkspaceAdminClientOptions)
     return { ...options.headers, authorization: `Bearer ${token}` };
   };
   const linkOptions = { url, fetch: options.fetch, headers: baseHeaders };
-  const shared = options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: 10 });
+  const shared = options.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxItems: TRPC_BATCH_MAX });
   return createTRPCClient<AppRouter>({
     links: [
       apiErrorLink(),

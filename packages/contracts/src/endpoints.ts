@@ -30,11 +30,11 @@ export interface EndpointContract {
   input: z.ZodObject;
   output: z.ZodType;
   /**
-   * Error statuses this operation answers besides 401, 403 and 500, which every operation may. POST,
-   * PATCH and DELETE also list 409 and 422, which the `Idempotency-Key` layer answers (a key still in
-   * progress; a key reused for a different request). Every operation lists 413 and 415: any request,
-   * a GET's included, may carry a body, and one over the limit, in another encoding or charset, or (with
-   * a method that takes a body) of a type other than JSON is refused before it is routed.
+   * Error statuses this operation answers besides those every operation may: 401 and 403, 413 and 415
+   * (any request, a GET's included, may carry a body, and one over the limit, in another encoding or
+   * charset, or with a method that takes a body of a type other than JSON is refused before it is
+   * routed), 429, 500 and 503. POST, PATCH and DELETE also list 409 and 422, which the `Idempotency-Key`
+   * layer answers (a key still in progress; a key reused for a different request).
    */
   errors: readonly ErrorStatus[];
   /** The answer carries an `ETag` (the resource's version). */
@@ -43,7 +43,10 @@ export interface EndpointContract {
   ifMatch?: true;
 }
 
-export type ErrorStatus = 400 | 404 | 409 | 412 | 413 | 415 | 422;
+export type ErrorStatus = 400 | 404 | 409 | 412 | 422;
+
+/** The most procedures one tRPC batch (`/trpc/a,b,...?batch=1`) may call: the typed client's batch size. */
+export const TRPC_BATCH_MAX = 10;
 
 /**
  * Every operation of the API, keyed by its tRPC procedure path. The server builds its procedures and
@@ -58,7 +61,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: ListWorkspacesInput,
     output: WorkspacePage,
-    errors: [400, 413, 415],
+    errors: [400],
   },
   "workspaces.create": {
     method: "POST",
@@ -68,7 +71,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: CreateWorkspaceInput,
     output: Workspace,
-    errors: [400, 409, 413, 415, 422],
+    errors: [400, 409, 422],
     etag: true,
   },
   "workspaces.get": {
@@ -79,7 +82,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: GetWorkspaceInput,
     output: Workspace,
-    errors: [400, 404, 413, 415],
+    errors: [400, 404],
     etag: true,
   },
   "workspaces.update": {
@@ -90,7 +93,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: UpdateWorkspaceInput,
     output: Workspace,
-    errors: [400, 404, 409, 412, 413, 415, 422],
+    errors: [400, 404, 409, 412, 422],
     etag: true,
     ifMatch: true,
   },
@@ -102,7 +105,7 @@ export const endpoints = {
     tag: "Workspaces",
     input: ArchiveWorkspaceInput,
     output: Workspace,
-    errors: [400, 404, 409, 412, 413, 415, 422],
+    errors: [400, 404, 409, 412, 422],
     etag: true,
     ifMatch: true,
   },
@@ -114,7 +117,7 @@ export const endpoints = {
     tag: "Members",
     input: ListWorkspaceMembersInput,
     output: WorkspaceMemberPage,
-    errors: [400, 404, 413, 415],
+    errors: [400, 404],
   },
   "members.add": {
     method: "POST",
@@ -124,7 +127,7 @@ export const endpoints = {
     tag: "Members",
     input: AddWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404, 409, 413, 415, 422],
+    errors: [400, 404, 409, 422],
   },
   "members.get": {
     method: "GET",
@@ -134,7 +137,7 @@ export const endpoints = {
     tag: "Members",
     input: GetWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404, 413, 415],
+    errors: [400, 404],
   },
   "members.remove": {
     method: "DELETE",
@@ -144,7 +147,7 @@ export const endpoints = {
     tag: "Members",
     input: RemoveWorkspaceMemberInput,
     output: WorkspaceMember,
-    errors: [400, 404, 409, 413, 415, 422],
+    errors: [400, 404, 409, 422],
   },
   "profiles.search": {
     method: "GET",
@@ -154,7 +157,7 @@ export const endpoints = {
     tag: "Profiles",
     input: SearchProfilesInput,
     output: ProfilePage,
-    errors: [400, 413, 415],
+    errors: [400],
   },
   "audit.list": {
     method: "GET",
@@ -164,7 +167,7 @@ export const endpoints = {
     tag: "Audit",
     input: ListAuditEventsInput,
     output: AuditEventPage,
-    errors: [400, 413, 415],
+    errors: [400],
   },
 } as const satisfies Record<string, EndpointContract>;
 

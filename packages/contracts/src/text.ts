@@ -15,6 +15,15 @@ export function isStorableText(value: string): boolean {
   return STORABLE_TEXT_PATTERN.test(value);
 }
 
+/**
+ * `value` made storable for text the server takes from elsewhere (WorkOS directory names) rather than
+ * refuses: NUL dropped, a lone surrogate replaced by U+FFFD.
+ */
+export function toStorableText(value: string): string {
+  if (isStorableText(value)) return value;
+  return value.replace(/\u0000/g, "").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
 /** A string schema restricted to storable text. */
 export function storableText(schema: z.ZodString = z.string()): z.ZodString {
   return schema.regex(STORABLE_TEXT_PATTERN, { message: STORABLE_TEXT_MESSAGE });

@@ -3,17 +3,26 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus } from "node:os";
 
+export interface CorePinning {
+  server: string;
+  load: string;
+}
+
+let pinning: CorePinning | undefined;
+
 /**
  * With two cores or more (and Linux's taskset), every server under test runs on core 0 and the load
- * generator (the bench process, all its threads) on core 1, the same for the floor, bare express and
- * ours: each has a core of its own, instead of the scheduler now and then putting both on one core,
- * which made single figures swing by a third between runs. `BENCH_PIN=0` turns it off.
+ * generator (this process, all its threads) on core 1, the same for the floor, bare express and ours:
+ * each has a core of its own, instead of the scheduler now and then putting both on one core, which
+ * made single figures swing by a third between runs. `BENCH_PIN=0` turns it off. Called by the bench
+ * only (the soak shares this module and must not be pinned); undefined when nothing was pinned.
  */
-export const CORE_PINNING: { server: string; load: string } | undefined = (() => {
+export function pinCores(): CorePinning | undefined {
   if (process.env.BENCH_PIN === "0" || cpus().length < 2) return undefined;
   const pinned = spawnSync("taskset", ["-a", "-cp", "1", String(process.pid)], { stdio: "ignore" });
-  return pinned.status === 0 ? { server: "0", load: "1" } : undefined;
-})();
+  pinning = pinned.status === 0 ? { server: "0", load: "1" } : undefined;
+  return pinning;
+}
 
 /** A server under test, in a process of its own so that it has a core to itself and its memory shows. */
 export interface ServerProcess {
@@ -38,13 +47,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function rssOf(pid: number): { rss: number; hwm: number } {
+/**
+ * A process's resident memory now (VmRSS) and its high-water mark (VmHWM), in bytes, from
+ * /proc/<pid>/status; undefined when it is gone (or this is not Linux). The soak samples it too.
+ */
+export function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
     return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
   } catch {
-    return { rss: 0, hwm: 0 };
+    return undefined;
   }
 }
 
@@ -62,8 +75,8 @@ export async function startServerProcess(
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   // taskset execs node in place: the child's pid is the server's, for the memory samples below.
-  const [command, commandArgs] = CORE_PINNING
-    ? ["taskset", ["-c", CORE_PINNING.server, process.execPath, ...args]]
+  const [command, commandArgs] = pinning
+    ? ["taskset", ["-c", pinning.server, process.execPath, ...args]]
     : [process.execPath, args];
   const child = spawn(command, commandArgs, {
     cwd: new URL("../..", import.meta.url).pathname,
@@ -74,7 +87,7 @@ export async function startServerProcess(
   child.once("exit", () => (exited = true));
   let peak = 0;
   const sample = () => {
-    const { rss, hwm } = rssOf(child.pid!);
+    const { rss, hwm } = memoryOf(child.pid!) ?? { rss: 0, hwm: 0 };
     peak = Math.max(peak, rss, hwm);
   };
   const sampler = setInterval(sample, 50);

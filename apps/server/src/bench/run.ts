@@ -5,12 +5,13 @@ import { resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { loadOrCreateDevKey } from "../auth/dev-keys.ts";
 import { signDevToken } from "../auth/tokens.ts";
-import { buildServer, productionNodeFlags } from "../cli/build.ts";
+import { buildServer } from "../cli/build.ts";
+import { productionNodeFlags } from "../cli/node-flags.ts";
 import { loadConfig } from "../config.ts";
 import { encodeCursor } from "../services/pagination.ts";
 import { BENCH_ADMIN, BENCH_DB_FILE, BENCH_DIR, BENCH_ORG, type DatasetManifest, MANIFEST_FILE } from "./dataset.ts";
 import { type BenchRequest, fetchOnce, type LoadResult, runLoad, runSequential } from "./load.ts";
-import { CORE_PINNING, type ServerProcess, startServerProcess } from "./processes.ts";
+import { pinCores, type ServerProcess, startServerProcess } from "./processes.ts";
 
 /**
  * `npm run bench`: the API against its floors, side by side in one run, on the scale data set
@@ -131,6 +132,7 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 async function main() {
   const manifest = ensureDataset();
+  const pinning = pinCores();
   const profileIds = resetAndReadProfileIds(manifest);
   const counters: Record<Target, number> = { floor: 0, express: 0, rest: 0, trpc: 0 };
   const nextProfileFor = (target: Target) => () => profileIds[counters[target]++ % profileIds.length]!;
@@ -302,15 +304,15 @@ async function main() {
   const machine = {
     cpu: cpus()[0]?.model ?? "unknown",
     cores: cpus().length,
-    pinning: CORE_PINNING ?? null,
+    pinning: pinning ?? null,
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     loadAverage: load,
   };
   lines.push("", `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${fmt(load.start)} at start, ${fmt(load.end)} at end.`);
   lines.push(
-    CORE_PINNING
-      ? `Cores: every server under test on core ${CORE_PINNING.server}, the load generator on core ${CORE_PINNING.load} (taskset).`
+    pinning
+      ? `Cores: every server under test on core ${pinning.server}, the load generator on core ${pinning.load} (taskset).`
       : "Cores: not pinned (no taskset, one core, or BENCH_PIN=0).",
   );
   console.log(`\n${lines.join("\n")}`);

@@ -1,22 +1,22 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type RequestHandler, type Router } from "express";
 import type { JSONWebKeySet } from "jose";
+import { TRPC_BATCH_MAX } from "@workspace-admin/contracts";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import type { Logger } from "../logger.ts";
 import { type AppDeps, createContextFactory } from "../trpc/context.ts";
 import { successStatusOf } from "../trpc/endpoint.ts";
 import { appRouter } from "../trpc/router.ts";
-import { errorHandler, sendError, trpcCallCount, writeApiError } from "./errors.ts";
+import { errorHandler, trpcCallCount, writeApiError } from "./errors.ts";
 import { applyAnswerHeaders } from "./answer-headers.ts";
 import { requireJsonBody } from "./content-type.ts";
 import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { docsRouter } from "./docs.ts";
 import { idempotencyLayer } from "./idempotency.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
-import { requestId } from "./request-id.ts";
+import { identifyRequest } from "./request-id.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
-export const MAX_TRPC_BATCH = 10;
 
 export interface AppOptions {
   deps: AppDeps;
@@ -29,15 +29,15 @@ export interface AppOptions {
 }
 
 /**
- * The typed client batches at most MAX_TRPC_BATCH calls (its `maxItems`); a longer batch is a 400 in the
+ * The typed client batches at most TRPC_BATCH_MAX calls (its `maxItems`); a longer batch is a 400 in the
  * tRPC error shape, before any of its calls runs, its body is read or its idempotency key is claimed.
  */
 const limitTrpcBatch: RequestHandler = (req, res, next) => {
-  if (trpcCallCount(req.originalUrl.split("?", 1)[0]!) <= MAX_TRPC_BATCH) {
+  if (trpcCallCount(req.originalUrl.split("?", 1)[0]!) <= TRPC_BATCH_MAX) {
     next();
     return;
   }
-  writeApiError(req, res, "BAD_REQUEST", `A tRPC batch may call at most ${MAX_TRPC_BATCH} procedures`);
+  writeApiError(req, res, "BAD_REQUEST", `A tRPC batch may call at most ${TRPC_BATCH_MAX} procedures`);
 };
 
 /** The HTTP surface: REST under /v1, tRPC under /trpc, the OpenAPI document and its live docs, health, and dev keys. */
@@ -47,14 +47,12 @@ export function createApp(options: AppOptions): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
-  // Headers the layers in front of express decided (request id, rate limit) go onto the response first.
-  app.use((_req, res, next) => {
+  // Every answer through express: the request's id, the headers the layers in front decided (rate
+  // limit: answer-headers.ts), and the defensive ones.
+  app.use((req, res, next) => {
+    identifyRequest(req, res);
     applyAnswerHeaders(res);
-    next();
-  });
-  app.use(requestId);
-  app.use((_req, res, next) => {
-    for (const [name, value] of Object.entries(DEFENSIVE_HEADERS)) res.setHeader(name, value);
+    for (const name in DEFENSIVE_HEADERS) res.setHeader(name, DEFENSIVE_HEADERS[name]!);
     next();
   });
 
@@ -130,12 +128,12 @@ export function createApp(options: AppOptions): Express {
       onError,
       maxBodySize: BODY_LIMIT_BYTES,
       // Also enforced by limitTrpcBatch in front (the adapter's own refusal is a text/plain answer).
-      maxBatchSize: MAX_TRPC_BATCH,
+      maxBatchSize: TRPC_BATCH_MAX,
     }),
   );
 
-  app.use((_req, res) => {
-    sendError(res, "NOT_FOUND", "No such route");
+  app.use((req, res) => {
+    writeApiError(req, res, "NOT_FOUND", "No such route");
   });
   app.use(errorHandler(logger));
   return app;

@@ -28,11 +28,6 @@ export class Draining {
     };
   }
 
-  /** Requests being served right now. */
-  get requestsInFlight(): number {
-    return this.inFlight.size;
-  }
-
   async drain(server: Server): Promise<{ timedOut: boolean }> {
     this.draining = true;
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader("Connection", "close");

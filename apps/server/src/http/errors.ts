@@ -1,18 +1,12 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler } from "express";
 import { type ErrorCode, errorHttpStatus } from "@workspace-admin/contracts";
 import { applyAnswerHeaders } from "./answer-headers.ts";
 import { DEFENSIVE_HEADERS } from "./defensive-headers.ts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE } from "../trpc/errors.ts";
-
-/** Writes an error in the same shape as the REST adapter's: `{ message, code, data: { code, httpStatus } }`. */
-export function sendError(res: Response, code: ErrorCode, message: string): void {
-  const httpStatus = errorHttpStatus[code];
-  res.status(httpStatus).json({ message, code, data: { code, httpStatus } });
-}
 
 /**
  * Writes an error in the shape the client of that path reads, for every layer that answers before (or

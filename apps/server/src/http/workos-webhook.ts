@@ -3,7 +3,7 @@ import express, { type Router } from "express";
 import type { Logger } from "../logger.ts";
 import type { DirectorySync } from "../services/directory-sync.ts";
 import { toDirectoryEvent } from "../workos/directory-source.ts";
-import { sendError } from "./errors.ts";
+import { writeApiError } from "./errors.ts";
 
 export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -28,7 +28,7 @@ export function workosWebhookRouter(options: WorkosWebhookOptions): Router {
     try {
       const signature = req.get("workos-signature");
       if (!signature) {
-        sendError(res, "UNAUTHORIZED", "The WorkOS-Signature header is required");
+        writeApiError(req, res, "UNAUTHORIZED", "The WorkOS-Signature header is required");
         return;
       }
       const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
@@ -36,11 +36,11 @@ export function workosWebhookRouter(options: WorkosWebhookOptions): Router {
       try {
         payload = JSON.parse(raw);
       } catch {
-        sendError(res, "BAD_REQUEST", "The body is not valid JSON");
+        writeApiError(req, res, "BAD_REQUEST", "The body is not valid JSON");
         return;
       }
       if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-        sendError(res, "BAD_REQUEST", "The body is not a WorkOS event");
+        writeApiError(req, res, "BAD_REQUEST", "The body is not a WorkOS event");
         return;
       }
       let event: Awaited<ReturnType<WorkOS["webhooks"]["constructEvent"]>>;
@@ -53,12 +53,12 @@ export function workosWebhookRouter(options: WorkosWebhookOptions): Router {
         });
       } catch (error) {
         if (error instanceof SignatureVerificationException) {
-          sendError(res, "UNAUTHORIZED", "The WorkOS signature does not match");
+          writeApiError(req, res, "UNAUTHORIZED", "The WorkOS signature does not match");
           return;
         }
         // Signed by WorkOS but not an event the SDK can read: nothing to apply, and retrying won't help.
         options.logger.warn({ err: error }, "unreadable WorkOS webhook event");
-        sendError(res, "BAD_REQUEST", "The body is not a WorkOS event");
+        writeApiError(req, res, "BAD_REQUEST", "The body is not a WorkOS event");
         return;
       }
       // The SDK answers undefined for event types it does not know.

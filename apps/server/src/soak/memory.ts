@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { memoryOf } from "../bench/processes.ts";
 
 /**
  * The server's resident memory, read from /proc/<pid>/status (VmRSS) every 250 ms while the clients
@@ -9,17 +9,6 @@ export interface RssSample {
   /** Milliseconds since sampling started. */
   atMs: number;
   bytes: number;
-}
-
-/** VmRSS of a process in bytes, or undefined when it is gone (or this is not Linux). */
-export function readRss(pid: number): number | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
 }
 
 export class RssSampler {
@@ -50,7 +39,7 @@ export class RssSampler {
   }
 
   private sample(): void {
-    const bytes = readRss(this.pid);
+    const bytes = memoryOf(this.pid)?.rss;
     if (bytes !== undefined) this.samples.push({ atMs: performance.now() - this.started, bytes });
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ProfilePage } from "@workspace-admin/contracts";
 import { loadOrCreateDevKey } from "../auth/dev-keys.ts";
-import { productionHeapLimitMb } from "../cli/build.ts";
+import { productionHeapLimitMb } from "../cli/node-flags.ts";
 import { signDevToken } from "../auth/tokens.ts";
 import { Api, Stats } from "./api.ts";
 import { expectEqual, expectSuccess } from "./checks.ts";

@@ -2,10 +2,12 @@ import { type EndpointContract, type EndpointName, endpoints, errorHttpStatus } 
 import { z } from "zod";
 import { adminProcedure, type ScopedContext } from "./init.ts";
 
-/** What any operation may answer: authentication, rate limits, failures (see errorDescriptions). */
+/** What any operation may answer: authentication, body limits and types, rate limits, failures. */
 const ALWAYS = {
   401: "Missing or invalid token",
   403: "The admin role is required",
+  413: "Body too large",
+  415: "Body is not JSON",
   429: "Too many requests",
   500: "Internal error",
   503: "Unavailable",
@@ -15,8 +17,6 @@ const DESCRIPTIONS: Record<number, string> = {
   404: "Not found in this account",
   409: "Conflicts with the current state",
   412: "The If-Match precondition failed",
-  413: "Body too large",
-  415: "Body is not JSON",
   422: "Idempotency key reused with a different request",
 };
 
@@ -75,7 +75,7 @@ export function endpoint<N extends EndpointName>(name: N) {
 
 /**
  * What one operation does once its caller is known and its input parsed: the resolver of its procedure.
- * Written as a function of its own (see handlers.ts) so that the read fast path runs exactly what tRPC runs.
+ * Written as a function of its own (see reads.ts) so that the read fast path runs exactly what tRPC runs.
  */
 export type Handler<N extends EndpointName> = (options: {
   ctx: ScopedContext;

@@ -1,5 +1,5 @@
 import { type Event, NotFoundException, type OrganizationMembership, type User, type WorkOS } from "@workos-inc/node";
-import { isStorableText } from "@workspace-admin/contracts";
+import { toStorableText } from "@workspace-admin/contracts";
 import {
   DIRECTORY_EVENT_TYPES,
   type DirectoryEvent,
@@ -72,19 +72,10 @@ export function toDirectoryEvent(event: Event | undefined): DirectoryEvent | und
 function toDirectoryUser(user: User): DirectoryUser {
   return {
     id: user.id,
-    email: storable(user.email ?? ""),
-    firstName: user.firstName === null ? null : storable(user.firstName),
-    lastName: user.lastName === null ? null : storable(user.lastName),
+    // Text the databases can hold: one odd name must not fail its event's write on every sync pass.
+    email: toStorableText(user.email ?? ""),
+    firstName: user.firstName === null ? null : toStorableText(user.firstName),
+    lastName: user.lastName === null ? null : toStorableText(user.lastName),
     updatedAt: user.updatedAt,
   };
-}
-
-/**
- * Directory text as the databases can hold it (see the contracts' `storableText`): NUL dropped, a lone
- * surrogate replaced by U+FFFD. Without this, one such name would fail its event's write on PostgreSQL
- * on every pass, and the sync would never get past it.
- */
-export function storable(value: string): string {
-  if (isStorableText(value)) return value;
-  return value.replace(/\u0000/g, "").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }

@@ -54,7 +54,7 @@ describe("the committed openapi.json", () => {
 
   it.each(table)("documents the real success status and every error answer of %s", (_name, contract) => {
     const operation = operationOf(contract);
-    const expected = [contract.successStatus, ...contract.errors, 401, 403, 429, 500, 503].map(String).sort();
+    const expected = [contract.successStatus, ...contract.errors, 401, 403, 413, 415, 429, 500, 503].map(String).sort();
     expect(Object.keys(operation.responses).sort()).toEqual([...new Set(expected)]);
     for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
       if (Number(status) < 400) continue;

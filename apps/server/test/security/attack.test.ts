@@ -4,9 +4,9 @@
  * exactly the procedures of `endpoints`, so a new procedure cannot ship without its attacks.
  */
 import { randomUUID } from "node:crypto";
-import { type EndpointName, endpointNames, endpoints } from "@workspace-admin/contracts";
+import { type EndpointName, endpointNames, endpoints, TRPC_BATCH_MAX } from "@workspace-admin/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BODY_LIMIT_BYTES, MAX_TRPC_BATCH } from "../../src/http/app.ts";
+import { BODY_LIMIT_BYTES } from "../../src/http/app.ts";
 import { type ApiResponse, createAccount, RestClient, startTestServer, type TestServer } from "../support/index.ts";
 import {
   buildWorld,
@@ -298,25 +298,25 @@ describe("resource consumption (API4)", () => {
       : api.post(path, JSON.parse(keyed), { query: { batch: 1 } });
   }
 
-  it(`answers 400 to a tRPC batch of ${MAX_TRPC_BATCH + 1} calls and runs none of them`, async () => {
-    const reads = Array.from({ length: MAX_TRPC_BATCH + 1 }, () => "workspaces.list" as const);
+  it(`answers 400 to a tRPC batch of ${TRPC_BATCH_MAX + 1} calls and runs none of them`, async () => {
+    const reads = Array.from({ length: TRPC_BATCH_MAX + 1 }, () => "workspaces.list" as const);
     expectError(await batch(reads, reads.map(() => ({ limit: 1 }))), "trpc", 400, undefined, "batch of queries");
-    const creates = Array.from({ length: MAX_TRPC_BATCH + 1 }, () => "workspaces.create" as const);
+    const creates = Array.from({ length: TRPC_BATCH_MAX + 1 }, () => "workspaces.create" as const);
     const names = creates.map(() => `Batched ${unique()}`);
     const before = await snapshot();
     expectError(await batch(creates, names.map((name) => ({ name }))), "trpc", 400, undefined, "batch of mutations");
     expect(await snapshot()).toEqual(before);
   });
 
-  it(`serves a tRPC batch of ${MAX_TRPC_BATCH} calls`, async () => {
+  it(`serves a tRPC batch of ${TRPC_BATCH_MAX} calls`, async () => {
     const reads = endpointNames.filter((name) => endpoints[name].method === "GET");
-    const names = Array.from({ length: MAX_TRPC_BATCH }, (_, index) => reads[index % reads.length]!);
+    const names = Array.from({ length: TRPC_BATCH_MAX }, (_, index) => reads[index % reads.length]!);
     const inputs = await Promise.all(names.map((name) => cases[name].fresh(w)));
     const response = await batch(names, inputs);
     expect(response.status).toBe(200);
-    expect(response.body).toHaveLength(MAX_TRPC_BATCH);
+    expect(response.body).toHaveLength(TRPC_BATCH_MAX);
     for (const entry of response.body) expect(entry.result.data).toBeDefined();
-    const creates = Array.from({ length: MAX_TRPC_BATCH }, () => "workspaces.create" as const);
+    const creates = Array.from({ length: TRPC_BATCH_MAX }, () => "workspaces.create" as const);
     const created = await batch(creates, creates.map(() => ({ name: `Batched ${unique()}` })));
     expect(created.status).toBe(200);
     expect(created.body.map((entry: { result: { data: { version: number } } }) => entry.result.data.version)).toEqual(creates.map(() => 1));

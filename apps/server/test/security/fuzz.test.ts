@@ -975,8 +975,9 @@ function baseInput(name: EndpointName): Input {
 
 /**
  * A body sent where the operation takes none (GET, DELETE): found answering 413 (too large) and 415
- * (an unknown Content-Encoding; on DELETE, any type but JSON), statuses these operations do not document.
- * A GET shows it when the read fast path does not answer it (here: a 400 for `limit=0`).
+ * (an unknown Content-Encoding; on DELETE, any type but JSON), statuses these operations did not
+ * document then (every operation lists them now). A GET shows it when the read fast path does not
+ * answer it (here: a 400 for `limit=0`).
  */
 function bodyWhereNoneBelongs(name: EndpointName): RestCase[] {
   if (hasBody(name)) return [];
